@@ -1,0 +1,125 @@
+"""Configuration read from the environment, strictly (twelve-factor, factor III).
+
+Every reader raises ConfigurationError with one line that names the variable,
+says what is wrong with it and how to fix it. Entry points print that line and
+stop (see mysite/settings_switch.py); nobody has to read a traceback.
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = ("True", "true", "1")
+FALSE_WORDS = ("False", "false", "0")
+
+# PostgreSQL: give up connecting after this many seconds, so a database outage
+# fails requests fast instead of holding every worker for the kernel's TCP
+# timeout (minutes), far past the router's 30 s.
+POSTGRES_CONNECT_TIMEOUT = 3
+
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+KEY_ADVICE = (
+    "set it to a random string of at least 50 characters, e.g. the output of "
+    "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+)
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A variable in the environment is missing or wrong. The message is one line."""
+
+
+def boolean(name, default=False, environ=os.environ):
+    """True/true/1 or False/false/0; unset or empty gives the default; anything else is an error."""
+    value = environ.get(name, "")
+    if value == "":
+        return default
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ConfigurationError(
+        f"{name}={value!r} is not a boolean: use True or False (true/false and 1/0 also work)"
+    )
+
+
+def required(name, howto, environ=os.environ):
+    """The value of a variable that must be set and not blank."""
+    value = environ.get(name, "")
+    if not value.strip():
+        state = "is empty" if name in environ else "is not set"
+        raise ConfigurationError(f"{name} {state}: {howto}")
+    return value
+
+
+def listing(name, environ=os.environ):
+    """A comma-separated list; spaces around items and empty items are ignored."""
+    return [item.strip() for item in environ.get(name, "").split(",") if item.strip()]
+
+
+def secret_key(name="SECRET_KEY", environ=os.environ):
+    """A production secret key: the same rules as Django's own deploy check (security.W009)."""
+    value = required(name, KEY_ADVICE, environ)
+    if value.startswith("django-insecure"):
+        problem = "starts with 'django-insecure' (a development key)"
+    elif len(value) < SECRET_KEY_MIN_LENGTH:
+        problem = f"is only {len(value)} characters long"
+    elif len(set(value)) < SECRET_KEY_MIN_UNIQUE:
+        problem = f"has fewer than {SECRET_KEY_MIN_UNIQUE} distinct characters"
+    else:
+        return value
+    raise ConfigurationError(f"{name} {problem}: {KEY_ADVICE}")
+
+
+def allowed_hosts(name="ALLOWED_HOSTS", environ=os.environ):
+    """Host names this site answers to; '*' is refused (it lets any Host header through)."""
+    howto = (
+        "set it to the site's host names, comma-separated, e.g. myapp.herokuapp.com,www.example.com"
+    )
+    hosts = listing(name, environ)
+    if not hosts:
+        required(name, howto, {})  # raises the usual "is not set" line
+    if "*" in hosts:
+        raise ConfigurationError(
+            f"{name} contains '*', which accepts any Host header (host-header poisoning): {howto}"
+        )
+    return hosts
+
+
+def https_origins(hosts):
+    """CSRF trusted origins for host names: https only; '.example.com' means any subdomain."""
+    return [f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in hosts]
+
+
+def database(
+    default=None,
+    *,
+    conn_max_age=0,
+    conn_health_checks=False,
+    ssl_require=False,
+    name="DATABASE_URL",
+    environ=os.environ,
+):
+    """The DATABASES['default'] entry for the URL in DATABASE_URL (or the default URL)."""
+    url = environ.get(name, "").strip() or default
+    if not url:
+        required(
+            name, "set it to the database URL, e.g. postgres://user:password@host:5432/name", {}
+        )
+    try:
+        config = dj_database_url.parse(
+            url, conn_max_age=conn_max_age, conn_health_checks=conn_health_checks
+        )
+    except ValueError:
+        # The URL holds a password: the message must not repeat it.
+        raise ConfigurationError(
+            f"{name} is not a database URL Django can use: "
+            "use postgres://user:password@host:5432/name or sqlite:///path/to/file"
+        ) from None
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
+        if ssl_require:
+            options.setdefault("sslmode", "require")
+    return config
