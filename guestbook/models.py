@@ -1,0 +1,25 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Entry(models.Model):
+    """One signature in the guestbook. Text is stored as typed and escaped when shown."""
+
+    name = models.CharField(max_length=80)
+    message = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "entries"
+        constraints = [
+            # The form strips and requires both fields; the database refuses blanks too,
+            # so no code path (admin, shell, a future API) can store an empty signature.
+            models.CheckConstraint(condition=~Q(name=""), name="guestbook_entry_name_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(message=""), name="guestbook_entry_message_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.message[:40]}"
