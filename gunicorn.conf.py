@@ -1,0 +1,57 @@
+"""gunicorn settings for a Heroku dyno; gunicorn reads this file from its working directory.
+
+Every value says which platform rule it follows (see the README's Heroku notes):
+https://docs.gunicorn.org/en/stable/settings.html
+"""
+
+import os
+
+# Heroku routes to the port in $PORT (R10 if nothing listens on it within 60 s);
+# 8000 elsewhere. All interfaces: the router reaches the dyno from outside.
+bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
+
+# Worker processes: WEB_CONCURRENCY, which the container stack never sets for us.
+# Two fit a 512 MB dyno with room to spare; each holds one database connection
+# per thread (README: connection budget).
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+
+# Threads serve requests that wait on the database or a slow client, and they
+# hold idle keep-alive connections without blocking a worker.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# Import Django once in the master before forking: faster boots, shared memory,
+# and a configuration error stops the master before it binds the port.
+preload_app = True
+
+# A worker silent this long is killed and replaced: below the router's 30 s
+# (H12), as Heroku advises (10-15 s would cut slow admin pages short).
+timeout = 20
+
+# On SIGTERM, in-flight requests get this long to finish: well inside the 30 s
+# Heroku waits before SIGKILL.
+graceful_timeout = 20
+
+# The router keeps idle connections open for 90 s; closing ours first races a new
+# request on a dying socket (H13/H18). Stay above it.
+keepalive = 95
+
+# Which peers may mark a request https through X-Forwarded-Proto: none here. Django's
+# SECURE_PROXY_SSL_HEADER is the one place that trusts Heroku's router for that,
+# and a request from localhost gets no more trust than one from the router.
+forwarded_allow_ips = ""
+
+# The worker heartbeat file lives in memory: a container's disk may be slow or read-only.
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - gunicorn creates its own private file there
+
+# gunicorn's control socket (gunicornc) would go under $HOME, which an arbitrary
+# container UID cannot write ("Permission denied: '/.gunicorn'"); a dyno has no use for it.
+control_socket_disable = True
+
+# One line per request on stdout, logfmt as Heroku's router logs, with its X-Request-ID
+# so a request can be followed from the router through the app.
+accesslog = "-"
+access_log_format = (
+    'gunicorn method=%(m)s path="%(U)s" status=%(s)s duration=%(M)sms '
+    'request_id=%({x-request-id}i)s fwd="%({x-forwarded-for}i)s" bytes=%(B)s'
+)

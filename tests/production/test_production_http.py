@@ -1,0 +1,147 @@
+"""A production server (gunicorn, PROD_SETTINGS=True) answering as behind Heroku's router."""
+
+import re
+
+import pytest
+
+from tests.support.databases import throwaway_database
+from tests.support.environment import SITE_HOST, production_environ
+from tests.support.http import RouterClient
+from tests.support.servers import gunicorn
+
+ONE_YEAR = 31_536_000
+
+
+@pytest.fixture
+def browser(production_server):
+    """A visitor on https, through the router."""
+    return RouterClient(production_server.base_url)
+
+
+@pytest.fixture
+def plain_http(production_server):
+    """A visitor who typed http:// (the router forwards X-Forwarded-Proto: http)."""
+    return RouterClient(production_server.base_url, forwarded_proto="http")
+
+
+def test_the_guestbook_is_served_over_https(browser):
+    response = browser.get("/")
+    assert response.status_code == 200
+    assert "<h1>Guestbook</h1>" in response.text
+
+
+def test_plain_http_gets_exactly_one_redirect_to_https(plain_http, browser):
+    response = plain_http.get("/?page=1")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"https://{SITE_HOST}/?page=1"
+    # Following it (the router now says https) serves the page: no redirect loop.
+    assert browser.get("/?page=1").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_answer_on_plain_http_without_a_redirect(production_server, path):
+    for forwarded_proto in ("http", None):
+        client = RouterClient(production_server.base_url, forwarded_proto=forwarded_proto)
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("forwarded_proto", ["https", "http"])
+def test_a_forged_host_header_gets_400_never_500(production_server, forwarded_proto):
+    client = RouterClient(
+        production_server.base_url, host="evil.example.net", forwarded_proto=forwarded_proto
+    )
+    assert client.get("/").status_code == 400
+
+
+def test_https_responses_carry_the_security_headers(browser):
+    headers = browser.get("/").headers
+    assert headers["Strict-Transport-Security"] == f"max-age={ONE_YEAR}; includeSubDomains"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_csrf_cookie_is_secure_and_http_only(browser):
+    [cookie] = [c for c in browser.get("/").cookies if c.name == "csrftoken"]
+    assert cookie.secure
+    assert cookie.has_nonstandard_attr("HttpOnly")
+
+
+def sign(client, token, origin, name):
+    return client.post(
+        "/",
+        {"csrfmiddlewaretoken": token, "name": name, "message": "signed over https"},
+        headers={"Origin": origin, "Referer": origin + "/"},
+    )
+
+
+def test_a_signature_from_our_https_origin_is_accepted(browser):
+    token = browser.csrf_token_from(browser.get("/"))
+    response = sign(browser, token, f"https://{SITE_HOST}", "Router Rita")
+    assert response.status_code == 302
+    assert "Router Rita" in browser.get("/").text
+
+
+def test_a_post_without_a_csrf_token_is_refused(browser):
+    browser.get("/")
+    assert sign(browser, "", f"https://{SITE_HOST}", "No Token").status_code == 403
+
+
+def test_a_post_from_another_origin_is_refused(browser):
+    token = browser.csrf_token_from(browser.get("/"))
+    assert sign(browser, token, "https://evil.example.net", "Cross Site").status_code == 403
+
+
+def test_a_post_from_our_host_over_plain_http_origin_is_refused(browser):
+    token = browser.csrf_token_from(browser.get("/"))
+    assert sign(browser, token, f"http://{SITE_HOST}", "Downgraded").status_code == 403
+
+
+def test_the_stylesheet_is_hashed_compressed_and_cached_for_a_year(browser):
+    href = re.search(r'href="(/static/guestbook/style\.[0-9a-f]{12}\.css)"', browser.get("/").text)
+    assert href, "the page does not link a hashed stylesheet"
+    response = browser.get(href.group(1), headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    cache = response.headers["Cache-Control"]
+    assert "immutable" in cache
+    assert int(re.search(r"max-age=(\d+)", cache).group(1)) >= ONE_YEAR
+
+
+def test_django_logs_go_to_stdout(production_server):
+    RouterClient(production_server.base_url, host="attacker.example.net").get("/")
+    assert "Invalid HTTP_HOST header: 'attacker.example.net'" in production_server.stdout()
+    assert "attacker.example.net" not in production_server.stderr()
+
+
+def test_requests_are_logged_to_stdout(production_server):
+    RouterClient(production_server.base_url).get("/healthz", headers={"X-Request-ID": "req-8f2c"})
+    assert 'path="/healthz" status=200' in production_server.stdout()
+    assert "request_id=req-8f2c" in production_server.stdout()
+
+
+@pytest.fixture(scope="module")
+def server_without_database(static_collected, tmp_path_factory):
+    """Production settings pointing at a port where no database listens."""
+    url = "postgres://mysite:pw@127.0.0.1:9/mysite"
+    with gunicorn(production_environ(url), tmp_path_factory.mktemp("logs")) as server:
+        yield server
+
+
+def test_readyz_is_503_with_a_reason_when_the_database_is_unreachable(server_without_database):
+    response = RouterClient(server_without_database.base_url).get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "database unreachable"}
+
+
+def test_healthz_stays_200_when_the_database_is_unreachable(server_without_database):
+    assert RouterClient(server_without_database.base_url).get("/healthz").status_code == 200
+
+
+def test_readyz_is_503_until_migrations_are_applied(static_collected, tmp_path):
+    with throwaway_database(tmp_path) as url, gunicorn(production_environ(url), tmp_path) as server:
+        response = RouterClient(server.base_url).get("/readyz")
+        assert response.status_code == 503
+        reason = response.json()["reason"]
+        assert re.fullmatch(r"\d+ unapplied migrations", reason)

@@ -1,0 +1,81 @@
+"""Real servers started by fixtures: gunicorn on the host, with the project's gunicorn.conf.py."""
+
+import contextlib
+import socket
+import subprocess
+import time
+
+import requests
+
+from tests.support.environment import PYTHON, REPO, SITE_HOST
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A running server process and where its output goes."""
+
+    def __init__(self, process, port, stdout_path, stderr_path):
+        self.process = process
+        self.port = port
+        self.stdout_path = stdout_path
+        self.stderr_path = stderr_path
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stdout(self):
+        return self.stdout_path.read_text()
+
+    def stderr(self):
+        return self.stderr_path.read_text()
+
+
+def wait_until_answering(server, path="/healthz", host=SITE_HOST, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"server exited with {server.process.returncode}:\n"
+                f"{server.stderr()}{server.stdout()}"
+            )
+        with contextlib.suppress(requests.ConnectionError):
+            headers = {"Host": host, "X-Forwarded-Proto": "https"}
+            response = requests.get(
+                server.base_url + path, headers=headers, timeout=2, allow_redirects=False
+            )
+            if response.status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {path} within {timeout} s:\n{server.stderr()}")
+
+
+@contextlib.contextmanager
+def gunicorn(environ, log_dir):
+    """gunicorn serving mysite.wsgi on a free port of 127.0.0.1, stopped with SIGTERM afterwards."""
+    port = free_port()
+    stdout_path, stderr_path = log_dir / "gunicorn.stdout", log_dir / "gunicorn.stderr"
+    with stdout_path.open("w") as stdout, stderr_path.open("w") as stderr:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "mysite.wsgi", "--bind", f"127.0.0.1:{port}"],
+            cwd=REPO,
+            env=environ,
+            stdout=stdout,
+            stderr=stderr,
+        )
+    server = Server(process, port, stdout_path, stderr_path)
+    try:
+        wait_until_answering(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
