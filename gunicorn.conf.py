@@ -7,8 +7,9 @@ https://docs.gunicorn.org/en/stable/settings.html
 import os
 
 # Heroku routes to the port in $PORT (R10 if nothing listens on it within 60 s);
-# 8000 elsewhere. All interfaces: the router reaches the dyno from outside.
-bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
+# 8000 elsewhere. All interfaces, IPv6 included ("[::]" takes IPv4 too), as
+# Heroku's own getting-started app binds, for IPv6-only networks.
+bind = [f"[::]:{os.environ.get('PORT', '8000')}"]
 
 # Worker processes: WEB_CONCURRENCY, which the container stack never sets for us.
 # Two fit a 512 MB dyno with room to spare; each holds one database connection

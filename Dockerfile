@@ -1,0 +1,45 @@
+# One image, two environments. Heroku runs it as the production web dyno
+# (heroku.yml); docker compose runs it as the development stack
+# (docker-compose.yml, which switches PROD_SETTINGS off and mounts your code).
+FROM python:3.13-slim
+
+# Nothing writes .pyc files at run time (the code is read-only to the app's
+# user, and compose mounts your tree); logs are unbuffered; pip is quiet and
+# keeps no cache in the image.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PATH=/opt/venv/bin:$PATH
+
+# The app's own user: containers do not run as root (and any other UID, with
+# no passwd entry, works too, as platforms run them).
+RUN groupadd --system --gid 10001 mysite \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home \
+      --home-dir /nonexistent --shell /usr/sbin/nologin mysite
+
+# Dependencies in a virtualenv, in their own layer: a code-only change
+# rebuilds from the COPY below. The base image's pip installs into it, so the
+# virtualenv carries no pip of its own.
+COPY requirements.txt /tmp/requirements.txt
+RUN python -m venv --without-pip /opt/venv \
+ && pip --python /opt/venv/bin/python install --no-warn-script-location -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+WORKDIR /app
+COPY . .
+
+# Static files (hashed, compressed) and bytecode, made at build time: the
+# default settings need no secret and no database, and serve the same files.
+RUN python manage.py collectstatic --noinput --verbosity 0 \
+ && python -m compileall -q manage.py gunicorn.conf.py mysite guestbook
+
+# Production is the default: started without its config vars, the container
+# stops with one line naming what is missing, instead of serving with DEBUG on.
+ENV PROD_SETTINGS=True
+USER 10001:10001
+
+# Exec form: gunicorn is PID 1 and gets SIGTERM itself, so it drains in-flight
+# requests on `docker stop` or a dyno restart. It reads /app/gunicorn.conf.py
+# ($PORT, workers, timeouts). heroku.yml's run.web is this same command.
+CMD ["gunicorn", "mysite.wsgi"]
