@@ -1,0 +1,98 @@
+#!/bin/sh
+# Write nginx's configuration from the environment, then run nginx in the foreground.
+#   UPSTREAMS       web containers as host:port, space-separated (round-robin), e.g. "web:8000"
+#   ROUTER_TIMEOUT  seconds without a response before the router answers 503 (Heroku: 30)
+#   /certs/router.crt and /certs/router.key  the TLS certificate; a self-signed one is made if absent
+set -eu
+: "${UPSTREAMS:?set UPSTREAMS to the web containers, e.g. web:8000}"
+: "${ROUTER_TIMEOUT:=30}"
+work=/tmp/router
+mkdir -p "$work"
+
+if [ -f /certs/router.crt ] && [ -f /certs/router.key ]; then
+  cert=/certs/router.crt key=/certs/router.key
+else
+  cert=$work/router.crt key=$work/router.key
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$key" -out "$cert" 2>/dev/null
+fi
+
+servers=""
+for upstream in $UPSTREAMS; do
+  servers="$servers    server $upstream max_fails=0;
+"
+done
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log stderr warn;
+events { worker_connections 1024; }
+http {
+  client_body_temp_path $work/body;
+  proxy_temp_path $work/proxy;
+  fastcgi_temp_path $work/fastcgi;
+  uwsgi_temp_path $work/uwsgi;
+  scgi_temp_path $work/scgi;
+
+  # X-Request-ID: the client's, or a new one (Heroku keeps a valid one it is sent).
+  map \$http_x_request_id \$router_request_id {
+    default \$http_x_request_id;
+    ""      \$request_id;
+  }
+  # X-Request-Start: t=<unix time in milliseconds>, as Heroku sends it.
+  map \$msec \$request_start_ms {
+    "~^(?<seconds>[0-9]+)\.(?<millis>[0-9]+)\$" "\$seconds\$millis";
+  }
+
+  log_format router 'router at=info method=\$request_method path="\$request_uri" host=\$host '
+                    'request_id=\$router_request_id fwd="\$remote_addr" dyno=\$upstream_addr '
+                    'status=\$status service=\$request_time bytes=\$bytes_sent protocol=\$scheme';
+  access_log /dev/stdout router;
+
+  upstream dynos {
+$servers    keepalive 32;
+  }
+
+  # Heroku's router keeps idle client connections for 90 s.
+  keepalive_timeout 90s;
+  # The router does not cap request bodies; the app does (it must reject them itself).
+  client_max_body_size 0;
+  server_tokens off;
+
+  server {
+    listen 8080;
+    listen 8443 ssl;
+    ssl_certificate $cert;
+    ssl_certificate_key $key;
+
+    location / {
+      proxy_pass http://dynos;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Port \$server_port;
+      proxy_set_header X-Request-Start t=\$request_start_ms;
+      proxy_set_header X-Request-ID \$router_request_id;
+      # Streamed to the dyno as it arrives, as Heroku's router does.
+      proxy_request_buffering off;
+      proxy_connect_timeout 5s;
+      # H12: no response within ROUTER_TIMEOUT seconds ends the request with a 503.
+      proxy_read_timeout ${ROUTER_TIMEOUT}s;
+      proxy_next_upstream error;
+      error_page 502 504 =503 /router-error;
+    }
+
+    location = /router-error {
+      internal;
+      default_type text/plain;
+      return 503 "Application error (router: no response from the app)\n";
+    }
+  }
+}
+CONF
+
+exec nginx -c "$work/nginx.conf" -g "daemon off;"
