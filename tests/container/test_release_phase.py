@@ -1,0 +1,29 @@
+"""heroku.yml's release command, run as Heroku runs it: a one-off container of the new image."""
+
+import pytest
+
+from tests.container.conftest import release
+
+
+@pytest.fixture
+def fresh_database(database_server):
+    return database_server.url(database_server.create_database())
+
+
+def test_the_release_command_applies_the_migrations(
+    image, test_network, database_server, fresh_database, heroku_manifest
+):
+    [first] = release(image, test_network, fresh_database, heroku_manifest)
+    assert first.returncode == 0, first.stderr
+    assert "Applying guestbook.0001_initial... OK" in first.stdout
+    database = fresh_database.rsplit("/", 1)[1]
+    assert database_server.psql("SELECT to_regclass('guestbook_entry')", database) == (
+        "guestbook_entry"
+    )
+
+
+def test_a_second_release_is_a_no_op(image, test_network, fresh_database, heroku_manifest):
+    release(image, test_network, fresh_database, heroku_manifest)
+    [second] = release(image, test_network, fresh_database, heroku_manifest)
+    assert second.returncode == 0, second.stderr
+    assert "No migrations to apply." in second.stdout

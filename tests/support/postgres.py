@@ -1,0 +1,106 @@
+"""PostgreSQL 17 in a container, with TLS on as on Heroku Postgres."""
+
+import contextlib
+import subprocess
+import time
+
+from tests.support.docker import Container, running, unique
+
+USER = "mysite"
+PASSWORD = "test-only-password"  # a throwaway container's
+
+
+def make_certificate(directory):
+    """A self-signed server certificate and key, made for this test run only."""
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=db", "-keyout", str(directory / "server.key"),
+            "-out", str(directory / "server.crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    for path in directory.iterdir():
+        path.chmod(0o644)
+
+
+# The server reads its key from a copy it owns (PostgreSQL refuses a key others can read).
+START_WITH_TLS = (
+    "install -o postgres -g postgres -m 600 /tls/server.key /tmp/server.key"
+    " && install -o postgres -g postgres -m 644 /tls/server.crt /tmp/server.crt"
+    " && exec docker-entrypoint.sh postgres -c ssl=on"
+    " -c ssl_cert_file=/tmp/server.crt -c ssl_key_file=/tmp/server.key"
+)
+
+
+class Postgres:
+    def __init__(self, container, alias):
+        self.container = container
+        self.alias = alias
+
+    def url(self, database=USER):
+        """DATABASE_URL as Heroku sets it (postgres:// scheme), for containers on the network."""
+        return f"postgres://{USER}:{PASSWORD}@{self.alias}:5432/{database}"
+
+    def psql(self, sql, database=USER, check=True):
+        return self.container.exec(
+            "psql", "-U", USER, "-d", database, "-tAc", sql, check=check
+        ).stdout.strip()
+
+    def hold_table_lock(self, table, database, seconds):
+        """Lock a table from another session for a while: queries on it wait meanwhile."""
+        sql = (
+            f"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; "
+            f"SELECT pg_sleep({seconds}); COMMIT;"
+        )
+        locker = subprocess.Popen(
+            ["docker", "exec", self.container.name, "psql", "-U", USER, "-d", database, "-c", sql],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: self.count("pg_locks WHERE mode = 'AccessExclusiveLock'", database) > 0)
+        return locker
+
+    def count(self, rows, database):
+        return int(self.psql(f"SELECT count(*) FROM {rows}", database))  # noqa: S608 - test SQL
+
+    def create_database(self):
+        name = unique("db").replace("-", "_")
+        self.psql(f'CREATE DATABASE "{name}"')
+        return name
+
+
+@contextlib.contextmanager
+def postgres(network, tmp_path):
+    make_certificate(tmp_path)
+    alias = unique("db")
+    options = [
+        "--network", network, "--network-alias", alias,
+        "--volume", f"{tmp_path}:/tls:ro",
+        "--env", f"POSTGRES_USER={USER}", "--env", f"POSTGRES_PASSWORD={PASSWORD}",
+        "--entrypoint", "sh",
+    ]  # fmt: skip
+    with running("postgres:17", "-c", START_WITH_TLS, options=options) as container:
+        wait_until_ready(container)
+        yield Postgres(container, alias)
+
+
+def wait_for(condition, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"still not true after {timeout} s: {condition}")
+
+
+def wait_until_ready(container: Container, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # The entrypoint's first start is a private one for initdb; wait for the real server.
+        ready = container.exec("pg_isready", "-h", "127.0.0.1", "-U", USER, check=False)
+        if ready.returncode == 0 and "init process complete" in container.logs():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"PostgreSQL did not start:\n{container.logs()}")
