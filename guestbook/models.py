@@ -1,12 +1,14 @@
 from django.db import models
 from django.db.models import Q
 
+from guestbook.validators import multi_line_text, single_line_text
+
 
 class Entry(models.Model):
     """One signature in the guestbook. Text is stored as typed and escaped when shown."""
 
-    name = models.CharField(max_length=80)
-    message = models.CharField(max_length=1000)
+    name = models.CharField(max_length=80, validators=[single_line_text])
+    message = models.CharField(max_length=1000, validators=[multi_line_text])
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

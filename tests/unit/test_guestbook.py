@@ -79,6 +79,26 @@ def test_a_field_over_its_length_limit_is_refused(client, field, limit):
     assert Entry.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"name": "bell\x07"}, "Control characters are not allowed (found U+0007)."),
+        ({"name": "two\nlines"}, "Control characters are not allowed (found U+000A)."),
+        ({"message": "escape \x1b[2J"}, "Control characters are not allowed (found U+001B)."),
+        ({"message": "broken \ufffd bytes"}, "This text contains bytes that are not valid UTF-8."),
+    ],
+)
+def test_unreadable_text_is_refused_with_the_reason(client, fields, error):
+    response = sign(client, **fields)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert Entry.objects.count() == 0
+
+
+def test_line_breaks_and_tabs_are_fine_in_a_message(client):
+    assert sign(client, message="one\r\ntwo\tthree").status_code == 302
+
+
 def test_html_in_a_message_is_stored_as_typed_and_shown_escaped(client):
     script = '<script>alert("owned")</script><b>bold</b>'
     sign(client, name="<i>Mallory</i>", message=script)
