@@ -34,7 +34,7 @@ def readyz(request):
         logger.warning("readyz: database unreachable: %s", first_line)
         return unavailable("database unreachable")
     if unapplied:
-        return unavailable(f"{len(unapplied)} unapplied migrations")
+        return unavailable(f"unapplied migrations: {len(unapplied)}")
     return JsonResponse({"status": "ok"})
 
 

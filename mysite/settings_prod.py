@@ -61,6 +61,16 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# Cookies go with top-level navigation only, never with another site's form posts or frames.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# __Host- cookies are refused by browsers unless Secure, for Path=/ and set by this host:
+# a compromised sibling subdomain cannot plant or overwrite them (cookie tossing).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+MESSAGE_STORAGE = "mysite.message_storage.HostPrefixedFallbackStorage"
+
 # Browsers must not guess content types (a text upload run as a script).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -70,18 +80,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 # No site may frame our pages (clickjacking).
 X_FRAME_OPTIONS = "DENY"
 
-# Heroku collects stdout into its log stream; a dyno has no log files worth keeping.
+# Our pages get a browsing context of their own: a page we open cannot reach back (tabnabbing).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Enforce the Content-Security-Policy: injected script cannot run (XSS), no site can frame us.
+SECURE_CSP = SECURE_CSP_REPORT_ONLY  # noqa: F405 - the policy defined in settings.py
+SECURE_CSP_REPORT_ONLY = {}
+
+# While the database is down, pages answer a short 503 (and recover by themselves).
+MIDDLEWARE = [*MIDDLEWARE, "mysite.middleware.database_outage.DatabaseOutageMiddleware"]  # noqa: F405
+
+# Heroku collects stdout into its log stream (a dyno has no log files worth keeping), one
+# logfmt line per record, with the request id, tracebacks included (mysite/logfmt.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "level=%(levelname)s logger=%(name)s %(message)s"},
-    },
+    "formatters": {"logfmt": {"()": "mysite.logfmt.LogfmtFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "line",
+            "formatter": "logfmt",
         },
     },
     "root": {"handlers": ["stdout"], "level": "INFO"},

@@ -60,12 +60,18 @@ def test_https_responses_carry_the_security_headers(browser):
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in headers
 
 
-def test_the_csrf_cookie_is_secure_and_http_only(browser):
-    [cookie] = [c for c in browser.get("/").cookies if c.name == "csrftoken"]
+def test_the_csrf_cookie_is_host_prefixed_secure_http_only_and_same_site(browser):
+    [cookie] = [c for c in browser.get("/").cookies if "csrftoken" in c.name]
+    assert cookie.name == "__Host-csrftoken"
     assert cookie.secure
+    assert cookie.path == "/"
+    assert not cookie.domain_specified  # __Host- cookies must not name a Domain
     assert cookie.has_nonstandard_attr("HttpOnly")
+    assert cookie.get_nonstandard_attr("SameSite") == "Lax"
 
 
 def sign(client, token, origin, name):
@@ -144,4 +150,4 @@ def test_readyz_is_503_until_migrations_are_applied(static_collected, tmp_path):
         response = RouterClient(server.base_url).get("/readyz")
         assert response.status_code == 503
         reason = response.json()["reason"]
-        assert re.fullmatch(r"\d+ unapplied migrations", reason)
+        assert re.fullmatch(r"unapplied migrations: \d+", reason)

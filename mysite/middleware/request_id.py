@@ -1,0 +1,29 @@
+"""Every request gets an id: Heroku's router's X-Request-ID when it sent a usable one, a
+new one otherwise. Log lines written while serving carry it, and the response returns it."""
+
+import re
+import uuid
+
+from mysite.logfmt import request_id
+
+HEADER = "X-Request-ID"
+# Heroku's router keeps ids of 20-200 of these characters; anything else could be a
+# log-injection attempt and is replaced.
+USABLE = re.compile(r"^[A-Za-z0-9+/=._-]{1,200}$")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(HEADER, "")
+        value = incoming if USABLE.match(incoming) else str(uuid.uuid4())
+        request.id = value
+        token = request_id.set(value)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response[HEADER] = value
+        return response
