@@ -9,8 +9,9 @@ import pytest
 import requests
 
 from tests.support import docker
-from tests.support.environment import SITE_HOST, new_secret_key
+from tests.support.environment import REPO, SITE_HOST, new_secret_key
 from tests.support.postgres import postgres
+from tests.support.router import router_certificate, running_router
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -146,3 +147,26 @@ def run_web_argv(manifest):
     """heroku.yml's run.web as the argument list the shell execs."""
     words = shlex.split(manifest["run"]["web"])
     return words[1:] if words[0] == "exec" else words
+
+
+@pytest.fixture(scope="session")
+def router_image(docker_engine):
+    """The local stand-in for Heroku's router, built from router/."""
+    tag = docker.unique("mysite-test-router") + ":latest"
+    docker.build(tag, context=REPO / "router")
+    yield tag
+    docker.docker("image", "rm", "--force", tag, check=False)
+
+
+@pytest.fixture(scope="session")
+def router_tls(tmp_path_factory):
+    """The router's certificate, made by the test run: clients verify it."""
+    return router_certificate(tmp_path_factory.mktemp("router-tls"))
+
+
+@pytest.fixture(scope="module")
+def router(dyno, router_image, test_network, router_tls):
+    """The module's dyno behind the router: requests arrive over HTTPS, as from the internet."""
+    upstream = f"{dyno.container.name}:{dyno.port}"
+    with running_router(router_image, test_network, [upstream], router_tls) as started:
+        yield started

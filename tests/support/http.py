@@ -15,10 +15,11 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class RouterClient:
-    def __init__(self, base_url, host=SITE_HOST, forwarded_proto="https"):
+    def __init__(self, base_url, host=SITE_HOST, forwarded_proto="https", verify=True):
         self.base_url = base_url
         self.host = host
         self.forwarded_proto = forwarded_proto
+        self.verify = verify
         self.cookies = {}
 
     def headers(self, extra):
@@ -36,7 +37,8 @@ class RouterClient:
             self.base_url + path,
             headers=self.headers(headers),
             allow_redirects=False,
-            timeout=15,
+            timeout=kwargs.pop("timeout", 15),
+            verify=self.verify,
             **kwargs,
         )
         self.cookies.update({cookie.name: cookie.value for cookie in response.cookies})
@@ -46,7 +48,15 @@ class RouterClient:
         return self.request("GET", path, headers, **kwargs)
 
     def post(self, path, data, headers=None, **kwargs):
+        """A form post; like a browser, it says which origin the form came from."""
+        headers = {"Origin": f"{self.scheme}://{self.host}", **(headers or {})}
         return self.request("POST", path, headers, data=data, **kwargs)
+
+    @property
+    def scheme(self):
+        if self.base_url.startswith("https:") or self.forwarded_proto == "https":
+            return "https"
+        return "http"
 
     def csrf_token_from(self, response):
         match = CSRF_FIELD.search(response.text)

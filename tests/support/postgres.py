@@ -4,25 +4,11 @@ import contextlib
 import subprocess
 import time
 
+from tests.support.certificates import self_signed
 from tests.support.docker import Container, running, unique
 
 USER = "mysite"
 PASSWORD = "test-only-password"  # a throwaway container's
-
-
-def make_certificate(directory):
-    """A self-signed server certificate and key, made for this test run only."""
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=db", "-keyout", str(directory / "server.key"),
-            "-out", str(directory / "server.crt"),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    for path in directory.iterdir():
-        path.chmod(0o644)
 
 
 # The server reads its key from a copy it owns (PostgreSQL refuses a key others can read).
@@ -73,7 +59,7 @@ class Postgres:
 
 @contextlib.contextmanager
 def postgres(network, tmp_path):
-    make_certificate(tmp_path)
+    self_signed(tmp_path, "server", "db", ["DNS:db"])
     alias = unique("db")
     options = [
         "--network", network, "--network-alias", alias,

@@ -1,0 +1,236 @@
+"""Faults a production dyno meets: the database going away and coming back, a worker killed,
+SIGTERM under load, and a migration failing in the release phase."""
+
+import json
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.container.conftest import release, start_dyno
+from tests.support import docker
+from tests.support.http import RouterClient
+from tests.support.postgres import postgres, wait_for, wait_until_ready
+
+HEROKU_SIGKILL_AFTER = 30
+
+
+@pytest.fixture
+def own_database(test_network, tmp_path):
+    """A PostgreSQL of this test's own, so stopping it disturbs nobody else."""
+    with postgres(test_network, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def dyno_on_own_database(image, test_network, own_database, heroku_manifest):
+    url = own_database.url()
+    for result in release(image, test_network, url, heroku_manifest):
+        assert result.returncode == 0, result.stderr
+    started = start_dyno(image, test_network, url, heroku_manifest)
+    try:
+        started.wait_until_serving(timeout=10)
+        yield started
+    finally:
+        started.container.remove()
+
+
+def timed(request):
+    started = time.monotonic()
+    response = request()
+    return response, time.monotonic() - started
+
+
+def poll_until(condition, timeout):
+    """Seconds until condition() held; fails after timeout."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
+    dyno_on_own_database, own_database
+):
+    dyno = dyno_on_own_database
+    visitor = RouterClient(dyno.base_url)
+    assert visitor.get("/").status_code == 200  # a persistent connection is now open
+
+    docker.docker("stop", own_database.container.name)
+
+    poll_until(lambda: visitor.get("/readyz").status_code == 503, timeout=5)
+    assert visitor.get("/readyz").json()["reason"] == "database unreachable"
+    page, seconds = timed(lambda: visitor.get("/", timeout=15))
+    assert page.status_code == 503
+    assert seconds < 5  # failed fast: no hanging on the dead database
+    assert "Temporarily unavailable" in page.text
+    assert "Traceback" not in page.text
+    assert page.headers["Retry-After"] == "5"
+    assert visitor.get("/healthz").status_code == 200
+
+    docker.docker("start", own_database.container.name)
+    wait_until_ready(own_database.container)
+    poll_until(lambda: visitor.get("/").status_code == 200, timeout=5)
+    assert visitor.get("/readyz").status_code == 200
+    restarts = dyno.container.inspect()["RestartCount"]
+    assert restarts == 0
+    assert dyno.container.running()
+
+
+def gunicorn_workers(dyno):
+    """PIDs of gunicorn's workers: the children of PID 1, the master."""
+    code = (
+        "import os, json; print(json.dumps(sorted(int(p) for p in os.listdir('/proc') "
+        "if p.isdigit() and open(f'/proc/{p}/stat').read().split(')')[1].split()[1] == '1')))"
+    )
+    return json.loads(dyno.container.exec("python", "-c", code).stdout)
+
+
+def test_a_worker_killed_with_sigkill_is_replaced(dyno_on_own_database):
+    dyno = dyno_on_own_database
+    workers = gunicorn_workers(dyno)
+    assert len(workers) == 2
+    dyno.container.exec("sh", "-c", f"kill -KILL {workers[0]}")
+    poll_until(lambda: len(gunicorn_workers(dyno)) == 2 and workers[0] not in gunicorn_workers(
+        dyno), timeout=10)  # fmt: skip
+    assert f"Worker (pid:{workers[0]}) was sent SIGKILL" in dyno.container.logs()
+    visitor = RouterClient(dyno.base_url)
+    assert [visitor.get("/").status_code for _ in range(20)] == [200] * 20
+
+
+def test_sigterm_under_load_finishes_in_flight_requests_and_exits_0(
+    dyno_on_own_database, own_database
+):
+    dyno = dyno_on_own_database
+    # Six requests certainly in flight: their query waits on a table another session holds.
+    locker = own_database.hold_table_lock("guestbook_entry", "mysite", seconds=5)
+    in_flight = {}
+
+    def visit(number):
+        in_flight[number] = RouterClient(dyno.base_url).get("/", timeout=30)
+
+    blocked = [threading.Thread(target=visit, args=(n,)) for n in range(6)]
+    for thread in blocked:
+        thread.start()
+    wait_for(lambda: own_database.count("pg_locks WHERE NOT granted", "mysite") >= 6)
+
+    # Load around them: visitors keep arriving until the dyno stops listening.
+    load_results = []
+    stop_load = threading.Event()
+
+    def load():
+        while not stop_load.is_set():
+            try:
+                load_results.append(RouterClient(dyno.base_url).get("/healthz", timeout=10))
+            except requests.ConnectionError:
+                load_results.append(None)  # refused once gunicorn closed its socket
+            time.sleep(0.01)
+
+    loaders = [threading.Thread(target=load) for _ in range(4)]
+    for thread in loaders:
+        thread.start()
+    time.sleep(0.5)
+
+    started = time.monotonic()
+    docker.docker("stop", "--time", str(HEROKU_SIGKILL_AFTER), dyno.container.name, timeout=60)
+    seconds = time.monotonic() - started
+    stop_load.set()
+    for thread in [*blocked, *loaders]:
+        thread.join(timeout=30)
+    locker.wait(timeout=30)
+
+    assert [in_flight[n].status_code for n in range(6)] == [200] * 6
+    answered = [response for response in load_results if response is not None]
+    assert answered, "the load reached the dyno"
+    assert all(response.status_code == 200 for response in answered)
+    assert dyno.container.exit_code() == 0
+    assert seconds < HEROKU_SIGKILL_AFTER
+
+
+FAILING_MIGRATION = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("guestbook", "0002_text_validators")]
+    operations = [
+        migrations.AddField("entry", "mood", models.CharField(max_length=20, default="")),
+        migrations.RunSQL("SELECT 1 / 0"),  # fails after the column was added
+    ]
+"""
+
+
+@pytest.fixture
+def image_with_a_failing_migration(image, tmp_path):
+    (tmp_path / "0003_fails.py").write_text(FAILING_MIGRATION)
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {image}\nCOPY 0003_fails.py /app/guestbook/migrations/0003_fails.py\n"
+    )
+    tag = docker.unique("mysite-test-failing-migration") + ":latest"
+    docker.build(tag, context=tmp_path)
+    yield tag
+    docker.docker("image", "rm", "--force", tag, check=False)
+
+
+def test_a_failing_migration_stops_the_release_and_leaves_the_schema_as_it_was(
+    image, image_with_a_failing_migration, test_network, database_server, heroku_manifest
+):
+    database = database_server.create_database()
+    url = database_server.url(database)
+    [first] = release(image, test_network, url, heroku_manifest)
+    assert first.returncode == 0, first.stderr
+
+    [failed] = release(image_with_a_failing_migration, test_network, url, heroku_manifest)
+
+    assert failed.returncode != 0
+    assert "division by zero" in failed.stderr
+    # PostgreSQL ran the migration in one transaction: the column it added is gone too.
+    column = database_server.psql(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'guestbook_entry' AND column_name = 'mood'",
+        database,
+    )
+    assert column == "0"
+    recorded = database_server.psql(
+        "SELECT count(*) FROM django_migrations WHERE name = '0003_fails'", database
+    )
+    assert recorded == "0"
+
+
+SILENT_SERVER = (
+    "import socket\n"
+    "server = socket.create_server(('0.0.0.0', 5432), backlog=100)\n"
+    "held = []\n"
+    "while True:\n"
+    "    held.append(server.accept())  # accept, then never say a word\n"
+)
+
+
+@pytest.fixture
+def silent_database(test_network):
+    """A 'database' that accepts connections and never answers, as a hung server does."""
+    alias = docker.unique("silent-db")
+    options = ["--network", test_network, "--network-alias", alias]
+    with docker.running("python:3.13-slim", "python", "-c", SILENT_SERVER, options=options):
+        yield f"postgres://mysite:pw@{alias}:5432/mysite"
+
+
+def test_a_database_that_never_answers_fails_requests_after_the_connect_timeout(
+    image, test_network, silent_database, heroku_manifest
+):
+    dyno = start_dyno(image, test_network, silent_database, heroku_manifest)
+    try:
+        dyno.wait_until_serving(timeout=10)
+        visitor = RouterClient(dyno.base_url)
+        page, seconds = timed(lambda: visitor.get("/", timeout=30))
+        assert page.status_code == 503
+        assert 2 < seconds < 10  # libpq's connect_timeout (3 s) ended the wait, not the router
+        readiness, seconds = timed(lambda: visitor.get("/readyz", timeout=30))
+        assert readiness.status_code == 503
+        assert seconds < 10
+        assert visitor.get("/healthz").status_code == 200
+    finally:
+        dyno.container.remove()
