@@ -14,7 +14,7 @@ export DEV_GID := $(shell id -g)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help up down logs shell migrate createsuperuser build prod test lint format clean \
+.PHONY: help up down logs shell migrate createsuperuser build prod test lint lint-code audit format clean \
         venv dev heroku-check heroku-create heroku-deploy heroku-logs
 
 help: ## Show the targets, one line each
@@ -69,9 +69,15 @@ dev: venv ## Run the dev server without Docker: SQLite, http://127.0.0.1:8000
 test: venv ## Run the whole test suite (container tests need Docker; PostgreSQL if DATABASE_URL names one)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: venv ## Check code style: ruff lint and format
+lint: lint-code audit ## All checks: code and Dockerfiles, then the dependency audit
+
+lint-code: venv ## Check code and Dockerfiles: ruff (lint, format), hadolint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile router/Dockerfile
+
+audit: venv ## Audit requirements.txt for known vulnerabilities (pip-audit, via PyPI's JSON API)
+	$(BIN)/pip-audit --strict --requirement requirements.txt
 
 format: venv ## Rewrite code to the project's style
 	$(BIN)/ruff check --fix .
