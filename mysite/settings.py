@@ -75,6 +75,9 @@ DATABASES = {"default": env.database(default=f"sqlite:///{BASE_DIR / 'db.sqlite3
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Nothing is cached in development, so a template edit shows on the next request.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
 # The largest request body accepted: a signed entry is under 5 KB and admin forms stay
 # far below this. Anything bigger gets 413 unread (mysite/middleware/body_limit.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -37,6 +38,55 @@ def test_the_page_reads_its_entries_in_one_query(client, django_assert_num_queri
     Entry.objects.bulk_create(Entry(name=f"n{n}", message="m") for n in range(30))
     with django_assert_num_queries(1):
         assert client.get(INDEX).status_code == 200
+
+
+PRODUCTION_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture
+def cached(settings):
+    """The production cache: rendered fragments are kept between requests."""
+    settings.CACHES = PRODUCTION_CACHE
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_with_the_cache_the_page_still_reads_its_entries_in_one_query(
+    client, cached, django_assert_num_queries
+):
+    Entry.objects.create(name="Cached", message="once")
+    client.get(INDEX)
+    with django_assert_num_queries(1):
+        assert "Cached" in client.get(INDEX).content.decode()
+
+
+def test_a_cached_page_shows_a_new_entry_at_once(client, cached):
+    Entry.objects.create(name="First", message="before")
+    client.get(INDEX)
+    sign(client, name="Fresh", message="after")
+    assert "Fresh" in client.get(INDEX).content.decode()
+
+
+def test_a_cached_page_shows_an_edited_entry_at_once(client, cached):
+    entry = Entry.objects.create(name="Editor", message="draft text")
+    client.get(INDEX)
+    Entry.objects.filter(pk=entry.pk).update(message="final text")
+    page = client.get(INDEX).content.decode()
+    assert "final text" in page
+    assert "draft text" not in page
+
+
+def test_a_cached_page_forgets_a_deleted_entry_at_once(client, cached):
+    entry = Entry.objects.create(name="Regret", message="delete me")
+    client.get(INDEX)
+    entry.delete()
+    assert "Regret" not in client.get(INDEX).content.decode()
+
+
+def test_a_cached_form_still_shows_errors_on_a_bad_signature(client, cached):
+    client.get(INDEX)
+    assert "Please tell us your name." in sign(client, name="").content.decode()
 
 
 def test_an_empty_guestbook_invites_the_first_signature(client):
