@@ -87,8 +87,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CSP = SECURE_CSP_REPORT_ONLY  # noqa: F405 - the policy defined in settings.py
 SECURE_CSP_REPORT_ONLY = {}
 
-# While the database is down, pages answer a short 503 (and recover by themselves).
-MIDDLEWARE = [*MIDDLEWARE, "mysite.middleware.database_outage.DatabaseOutageMiddleware"]  # noqa: F405
+# Rendered fragments are kept in each process's memory: the guestbook's keys are the
+# content itself (guestbook/views.py), so no process or dyno can serve a stale page.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Static files are answered in front of Django (mysite/static_first.py), faster and only when
+# Django would serve them unchanged; while the database is down, pages answer a short 503.
+MIDDLEWARE = [
+    *(name for name in MIDDLEWARE if name != "whitenoise.middleware.WhiteNoiseMiddleware"),  # noqa: F405
+    "mysite.middleware.database_outage.DatabaseOutageMiddleware",
+]
 
 # Heroku collects stdout into its log stream (a dyno has no log files worth keeping), one
 # logfmt line per record, with the request id, tracebacks included (mysite/logfmt.py).

@@ -12,13 +12,17 @@ HEADER = "X-Request-ID"
 USABLE = re.compile(r"^[A-Za-z0-9+/=._-]{1,200}$")
 
 
+def request_id_for(incoming):
+    """The id to serve a request under: the router's, when usable; a new one otherwise."""
+    return incoming if USABLE.match(incoming) else str(uuid.uuid4())
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get(HEADER, "")
-        value = incoming if USABLE.match(incoming) else str(uuid.uuid4())
+        value = request_id_for(request.headers.get(HEADER, ""))
         request.id = value
         token = request_id.set(value)
         try:

@@ -115,6 +115,82 @@ def test_the_stylesheet_is_hashed_compressed_and_cached_for_a_year(browser):
     assert int(re.search(r"max-age=(\d+)", cache).group(1)) >= ONE_YEAR
 
 
+def stylesheet_url(browser):
+    return re.search(r'href="(/static/[^"]+\.css)"', browser.get("/").text).group(1)
+
+
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_static_files_carry_the_same_security_headers_as_pages(browser):
+    page = browser.get("/healthz").headers
+    static = browser.get(stylesheet_url(browser)).headers
+    assert {name: static.get(name) for name in SECURITY_HEADERS} == {
+        name: page.get(name) for name in SECURITY_HEADERS
+    }
+
+
+def test_static_files_get_a_request_id(browser):
+    response = browser.get(
+        stylesheet_url(browser), headers={"X-Request-ID": "static-0000000000001"}
+    )
+    assert response.headers["X-Request-ID"] == "static-0000000000001"
+
+
+def test_a_static_file_over_plain_http_gets_the_https_redirect(browser, plain_http):
+    url = stylesheet_url(browser)
+    response = plain_http.get(url)
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"https://{SITE_HOST}{url}"
+
+
+def test_a_static_file_for_a_forged_host_gets_400(browser, production_server):
+    url = stylesheet_url(browser)
+    forged = RouterClient(production_server.base_url, host="evil.example.net")
+    assert forged.get(url).status_code == 400
+
+
+def test_a_static_file_is_sent_whole_with_its_own_length(browser):
+    response = browser.get(stylesheet_url(browser), headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    assert b".entry" in response.content
+
+
+def test_a_static_file_the_browser_has_gets_304(browser):
+    url = stylesheet_url(browser)
+    etag = browser.get(url).headers["ETag"]
+    response = browser.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_a_range_of_a_static_file_gets_206(browser):
+    url = stylesheet_url(browser)
+    whole = browser.get(url, headers={"Accept-Encoding": "identity"}).content
+    part = browser.get(url, headers={"Range": "bytes=0-9", "Accept-Encoding": "identity"})
+    assert part.status_code == 206
+    assert part.content == whole[:10]
+
+
+def test_head_of_a_static_file_has_headers_and_no_body(browser):
+    response = browser.request("HEAD", stylesheet_url(browser))
+    assert response.status_code == 200
+    assert int(response.headers["Content-Length"]) > 0
+    assert response.content == b""
+
+
+def test_a_missing_static_file_gets_404(browser):
+    assert browser.get("/static/guestbook/no-such-file.css").status_code == 404
+
+
 def test_django_logs_go_to_stdout(production_server):
     RouterClient(production_server.base_url, host="attacker.example.net").get("/")
     assert "Invalid HTTP_HOST header: 'attacker.example.net'" in production_server.stdout()
