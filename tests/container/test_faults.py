@@ -10,10 +10,12 @@ import requests
 
 from tests.container.conftest import release, start_dyno
 from tests.support import docker
+from tests.support.environment import REPO
 from tests.support.http import RouterClient
 from tests.support.postgres import postgres, wait_for, wait_until_ready
 
 HEROKU_SIGKILL_AFTER = 30
+IN_FLIGHT = 3  # fewer than one gunicorn worker's threads (GUNICORN_THREADS defaults to 4)
 
 
 @pytest.fixture
@@ -105,17 +107,18 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_exits_0(
     dyno_on_own_database, own_database
 ):
     dyno = dyno_on_own_database
-    # Six requests certainly in flight: their query waits on a table another session holds.
+    # Requests certainly in flight: their query waits on a table another session holds. As
+    # many as one worker has threads (gunicorn may hand every connection to the same worker).
     locker = own_database.hold_table_lock("guestbook_entry", "mysite", seconds=5)
     in_flight = {}
 
     def visit(number):
         in_flight[number] = RouterClient(dyno.base_url).get("/", timeout=30)
 
-    blocked = [threading.Thread(target=visit, args=(n,)) for n in range(6)]
+    blocked = [threading.Thread(target=visit, args=(n,)) for n in range(IN_FLIGHT)]
     for thread in blocked:
         thread.start()
-    wait_for(lambda: own_database.count("pg_locks WHERE NOT granted", "mysite") >= 6)
+    wait_for(lambda: own_database.count("pg_locks WHERE NOT granted", "mysite") >= IN_FLIGHT)
 
     # Load around them: visitors keep arriving until the dyno stops listening.
     load_results = []
@@ -142,7 +145,7 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_exits_0(
         thread.join(timeout=30)
     locker.wait(timeout=30)
 
-    assert [in_flight[n].status_code for n in range(6)] == [200] * 6
+    assert [in_flight[n].status_code for n in range(IN_FLIGHT)] == [200] * IN_FLIGHT
     answered = [response for response in load_results if response is not None]
     assert answered, "the load reached the dyno"
     assert all(response.status_code == 200 for response in answered)
@@ -150,12 +153,15 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_exits_0(
     assert seconds < HEROKU_SIGKILL_AFTER
 
 
-FAILING_MIGRATION = """
+LATEST_MIGRATION = sorted(path.stem for path in (REPO / "guestbook" / "migrations").glob("0*.py"))[
+    -1
+]
+FAILING_MIGRATION = f"""
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("guestbook", "0002_text_validators")]
+    dependencies = [("guestbook", "{LATEST_MIGRATION}")]
     operations = [
         migrations.AddField("entry", "mood", models.CharField(max_length=20, default="")),
         migrations.RunSQL("SELECT 1 / 0"),  # fails after the column was added
@@ -165,9 +171,9 @@ class Migration(migrations.Migration):
 
 @pytest.fixture
 def image_with_a_failing_migration(image, tmp_path):
-    (tmp_path / "0003_fails.py").write_text(FAILING_MIGRATION)
+    (tmp_path / "9999_fails.py").write_text(FAILING_MIGRATION)
     (tmp_path / "Dockerfile").write_text(
-        f"FROM {image}\nCOPY 0003_fails.py /app/guestbook/migrations/0003_fails.py\n"
+        f"FROM {image}\nCOPY 9999_fails.py /app/guestbook/migrations/9999_fails.py\n"
     )
     tag = docker.unique("mysite-test-failing-migration") + ":latest"
     docker.build(tag, context=tmp_path)
@@ -195,7 +201,7 @@ def test_a_failing_migration_stops_the_release_and_leaves_the_schema_as_it_was(
     )
     assert column == "0"
     recorded = database_server.psql(
-        "SELECT count(*) FROM django_migrations WHERE name = '0003_fails'", database
+        "SELECT count(*) FROM django_migrations WHERE name = '9999_fails'", database
     )
     assert recorded == "0"
 
