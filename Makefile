@@ -14,7 +14,7 @@ export DEV_GID := $(shell id -g)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help up down logs shell migrate createsuperuser build prod test lint lint-code audit format clean \
+.PHONY: help up down logs shell migrate createsuperuser build prod test lint lint-code audit format bench clean \
         venv dev heroku-check heroku-create heroku-deploy heroku-logs
 
 help: ## Show the targets, one line each
@@ -48,6 +48,9 @@ prod: ## Run the image the production way (gunicorn) behind a local router: http
 	SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(COMPOSE) --profile prod up --build --detach --wait prod router
 	@echo "production settings, self-signed TLS: https://localhost:$${PROD_PORT:-8443}"
+
+bench: venv ## Benchmark the production image against its ceilings (needs Docker and wrk): docs/benchmarks/
+	$(BIN)/python -m bench.run
 
 clean: ## Stop the stacks and delete their data (the database volume)
 	$(COMPOSE) --profile prod down --volumes --remove-orphans
