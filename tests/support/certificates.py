@@ -5,6 +5,7 @@ import subprocess
 
 def self_signed(directory, name, common_name, alt_names):
     """Write <name>.crt and <name>.key (readable by any container user); return the .crt path."""
+    directory.mkdir(parents=True, exist_ok=True)
     certificate, key = directory / f"{name}.crt", directory / f"{name}.key"
     subprocess.run(
         [
