@@ -1,0 +1,168 @@
+"""Heroku's files say one thing: heroku.yml (container stack), the Procfile (buildpack),
+app.json (review apps, the Deploy button), .python-version and the Dockerfile agree."""
+
+import json
+import re
+import secrets
+
+import jsonschema
+import yaml
+
+from mysite import env
+from tests.support.environment import REPO
+
+# app.json as Heroku documents it ("app.json Schema", Dev Center): every key it knows, and
+# nothing else, so a typo cannot pass as a setting Heroku silently ignores.
+URL = {"type": "string", "pattern": "^https?://"}
+APP_JSON_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "minLength": 3, "maxLength": 30},
+        "description": {"type": "string", "maxLength": 140},
+        "keywords": {"type": "array", "items": {"type": "string"}},
+        "website": URL,
+        "repository": URL,
+        "logo": URL,
+        "success_url": {"type": "string"},
+        "scripts": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"postdeploy": {"type": "string"}, "pr-predestroy": {"type": "string"}},
+        },
+        "env": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[A-Z][A-Z0-9_]*$"},
+            "additionalProperties": {
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["description"],
+                        "properties": {
+                            "description": {"type": "string", "minLength": 1},
+                            "value": {"type": "string"},
+                            "required": {"type": "boolean"},
+                            "generator": {"enum": ["secret"]},
+                        },
+                    },
+                ]
+            },
+        },
+        "formation": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "quantity": {"type": "integer", "minimum": 0},
+                    "size": {"type": "string"},
+                },
+            },
+        },
+        "image": {"type": "string"},
+        "addons": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["plan"],
+                        "properties": {
+                            "plan": {"type": "string"},
+                            "as": {"type": "string"},
+                            "options": {"type": "object"},
+                        },
+                    },
+                ]
+            },
+        },
+        "buildpacks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["url"],
+                "properties": {"url": {"type": "string"}},
+            },
+        },
+        "environments": {"type": "object"},
+        "stack": {"type": "string", "pattern": "^(container|heroku-[0-9]+)$"},
+    },
+}
+
+
+def heroku_yml():
+    return yaml.safe_load((REPO / "heroku.yml").read_text())
+
+
+def app_json():
+    return json.loads((REPO / "app.json").read_text())
+
+
+def procfile():
+    lines = (REPO / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def dockerfile():
+    return (REPO / "Dockerfile").read_text()
+
+
+def test_the_procfile_runs_the_same_web_command_as_heroku_yml():
+    assert procfile()["web"] == heroku_yml()["run"]["web"]
+
+
+def test_the_procfile_releases_with_the_same_command_as_heroku_yml():
+    assert [procfile()["release"]] == heroku_yml()["release"]["command"]
+
+
+def test_app_json_has_the_shape_heroku_documents():
+    jsonschema.validate(app_json(), APP_JSON_SCHEMA)
+
+
+def test_the_shape_check_catches_an_unknown_or_misspelt_key():
+    for broken in ({**app_json(), "enviroment": {}}, {**app_json(), "stack": "docker"}):
+        errors = list(jsonschema.Draft202012Validator(APP_JSON_SCHEMA).iter_errors(broken))
+        assert errors
+
+
+def test_app_json_uses_the_container_stack_and_heroku_ymls_add_ons():
+    assert app_json()["stack"] == "container"
+    assert app_json()["addons"] == heroku_yml()["setup"]["addons"]
+
+
+def test_production_is_declared_alike_in_app_json_heroku_yml_and_the_image():
+    declared = {
+        "app.json": app_json()["env"]["PROD_SETTINGS"]["value"],
+        "heroku.yml": heroku_yml()["setup"]["config"]["PROD_SETTINGS"],
+        "Dockerfile": re.search(r"^ENV PROD_SETTINGS=(\S+)$", dockerfile(), re.MULTILINE)[1],
+    }
+    assert set(declared.values()) == {"True"}, declared
+
+
+def test_heroku_generates_a_secret_key_the_settings_accept():
+    assert app_json()["env"]["SECRET_KEY"] == {
+        "description": app_json()["env"]["SECRET_KEY"]["description"],
+        "generator": "secret",
+    }
+    generated = secrets.token_hex(32)  # Heroku's secret generator: 64 hexadecimal characters
+    assert env.secret_key(environ={"SECRET_KEY": generated}) == generated
+
+
+def test_app_json_asks_for_allowed_hosts():
+    assert app_json()["env"]["ALLOWED_HOSTS"]["required"] is True
+
+
+def test_every_variable_app_json_describes_is_in_the_readme_table():
+    readme = (REPO / "README.md").read_text()
+    for name in app_json()["env"]:
+        assert f"| `{name}` |" in readme, name
+
+
+def test_the_buildpack_python_is_the_images_python():
+    base = re.search(r"^FROM python:(\d+\.\d+)-slim", dockerfile(), re.MULTILINE)[1]
+    assert (REPO / ".python-version").read_text().strip() == base
