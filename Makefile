@@ -1,7 +1,9 @@
 # mysite: `make help` lists the targets.
 # Quickstart: `make up` (the dev stack at http://localhost:8000), then `make test`.
 
-PYTHON ?= python3
+# The virtualenv's Python: .python-version's (3.13, the image's; pyenv and Heroku's buildpack
+# read it), or pyenv's global Python where that version is not installed (3.11+ works).
+PYTHON ?= $(shell python3 -c pass 2>/dev/null && echo python3 || echo "env PYENV_VERSION=`pyenv global 2>/dev/null | head -n 1` python3")
 VENV ?= .venv
 BIN := $(VENV)/bin
 COMPOSE ?= docker compose
@@ -14,7 +16,8 @@ export DEV_GID := $(shell id -g)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help up down logs shell migrate createsuperuser build prod test lint lint-code audit format bench clean \
+.PHONY: help up down logs shell migrate createsuperuser build prod test test-postgres lint lint-code \
+        lint-python lint-docker lint-config lint-django audit format bench clean \
         venv dev heroku-check heroku-create heroku-deploy heroku-logs
 
 help: ## Show the targets, one line each
@@ -69,17 +72,36 @@ dev: venv ## Run the dev server without Docker: SQLite, http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py runserver
 
-test: venv ## Run the whole test suite (container tests need Docker; PostgreSQL if DATABASE_URL names one)
+test: venv ## Run the whole test suite (container and browser tests need Docker and Chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: lint-code audit ## All checks: code and Dockerfiles, then the dependency audit
+test-postgres: venv ## Run the suite against PostgreSQL 17 in a throwaway container (needs Docker)
+	scripts/with-postgres $(BIN)/python -m pytest -m "not container and not browser" $(PYTEST_ARGS)
 
-lint-code: venv ## Check code and Dockerfiles: ruff (lint, format), hadolint
+lint: lint-code audit ## Every check: code, Dockerfiles, config files, Django; then the dependency audit
+
+lint-code: lint-python lint-docker lint-config lint-django ## Every check but the dependency audit
+
+lint-python: venv ## ruff: lint and formatting
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+lint-docker: venv ## hadolint on the Dockerfiles
 	$(BIN)/hadolint Dockerfile router/Dockerfile
 
-audit: venv ## Audit requirements.txt for known vulnerabilities (pip-audit, via PyPI's JSON API)
+lint-config: venv ## docker compose config, and the compose file, workflow and Dependabot against their schemas
+	$(COMPOSE) config --quiet
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+
+lint-django: venv ## No model change without its migration; the deploy check clean under production settings
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	PROD_SETTINGS=True ALLOWED_HOSTS=lint.example.com DATABASE_URL=postgres://lint@localhost/lint \
+	  SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+audit: venv ## pip-audit: known vulnerabilities in requirements.txt (asks PyPI's JSON API)
 	$(BIN)/pip-audit --strict --requirement requirements.txt
 
 format: venv ## Rewrite code to the project's style
