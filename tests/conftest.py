@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 
-MARKED_FOLDERS = {"container": pytest.mark.container}
+# The container fixtures (image, dynos, router) serve the container and browser tests alike.
+pytest_plugins = ["tests.support.container_fixtures"]
+
+MARKED_FOLDERS = {"container": pytest.mark.container, "browser": pytest.mark.browser}
 
 
 def pytest_collection_modifyitems(items):

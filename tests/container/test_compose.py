@@ -1,53 +1,13 @@
 """The development stack as a user runs it: make up, make down, make prod, make clean."""
 
-import os
 import re
-import subprocess
 
 import pytest
 import requests
 
 from tests.support import docker
+from tests.support.compose import Stack
 from tests.support.environment import REPO
-from tests.support.servers import free_port
-
-
-class Stack:
-    """make targets run against a compose project of the test's own, on ports of its own."""
-
-    def __init__(self, image):
-        self.project = docker.unique("mysite-test-stack")
-        self.web_port = free_port()
-        self.prod_port = free_port()
-        self.environ = {
-            **os.environ,
-            "COMPOSE_PROJECT_NAME": self.project,
-            "WEB_PORT": str(self.web_port),
-            "PROD_PORT": str(self.prod_port),
-            "MYSITE_IMAGE": image,
-        }
-
-    def make(self, target):
-        result = subprocess.run(
-            ["make", target], cwd=REPO, env=self.environ, capture_output=True, text=True,
-            timeout=600, check=False,
-        )  # fmt: skip
-        assert result.returncode == 0, f"make {target}:\n{result.stdout}{result.stderr}"
-        return result
-
-    def compose(self, *args):
-        return subprocess.run(
-            ["docker", "compose", *args], cwd=REPO, env=self.environ, capture_output=True,
-            text=True, timeout=120, check=True,
-        ).stdout  # fmt: skip
-
-    def running_containers(self):
-        label = f"label=com.docker.compose.project={self.project}"
-        return docker.docker("ps", "--quiet", "--filter", label).stdout.split()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.web_port}"
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +17,7 @@ def stack(docker_engine):
         stack.make("up")
         yield stack
     finally:
-        subprocess.run(["make", "clean"], cwd=REPO, env=stack.environ, capture_output=True)
+        stack.clean()
         docker.docker("image", "rm", "--force", stack.environ["MYSITE_IMAGE"], check=False)
 
 

@@ -8,8 +8,8 @@ import time
 import pytest
 import requests
 
-from tests.container.conftest import release, start_dyno
 from tests.support import docker
+from tests.support.dynos import release, start_dyno
 from tests.support.environment import REPO
 from tests.support.http import RouterClient
 from tests.support.postgres import postgres, wait_for, wait_until_ready

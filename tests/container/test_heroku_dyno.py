@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import PurePosixPath
 
-from tests.container.conftest import run_web_argv
+from tests.support.dynos import run_web_argv
 from tests.support.http import RouterClient
 
 ONE_YEAR = 31_536_000

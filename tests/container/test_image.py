@@ -10,8 +10,8 @@ import tarfile
 
 import pytest
 
-from tests.container.conftest import run_web_argv
 from tests.support import docker
+from tests.support.dynos import run_web_argv
 from tests.support.environment import REPO
 
 

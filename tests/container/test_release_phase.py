@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.container.conftest import release
+from tests.support.dynos import release
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ ephemeral dynos demand, so any request may land on either replica."""
 
 import pytest
 
-from tests.container.conftest import start_dyno
 from tests.support import docker
+from tests.support.dynos import start_dyno
 from tests.support.environment import SITE_HOST, new_secret_key
 from tests.support.http import RouterClient
 from tests.support.router import running_router

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from tests.container.conftest import start_dyno
 from tests.support import docker
+from tests.support.dynos import start_dyno
 from tests.support.http import RouterClient
 from tests.support.postgres import wait_for
 

@@ -1,0 +1,82 @@
+"""A Heroku dyno emulated with the real image: config vars in the environment, heroku.yml's
+commands under /bin/sh, an arbitrary UID, a random $PORT."""
+
+import os
+import shlex
+import time
+
+import requests
+
+from tests.support import docker
+from tests.support.environment import SITE_HOST, new_secret_key
+
+
+def heroku_environment(database_url, port, **extra):
+    """The environment a web dyno gets: config vars plus what the platform sets itself."""
+    variables = {
+        "PORT": str(port),
+        "DYNO": "web.1",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": new_secret_key(),
+        "ALLOWED_HOSTS": SITE_HOST,
+        **extra,
+    }
+    return [arg for name, value in variables.items() for arg in ("--env", f"{name}={value}")]
+
+
+def release(image, network, database_url, manifest):
+    """The release phase: each command of heroku.yml's release section in a one-off container."""
+    results = []
+    for command in manifest["release"]["command"]:
+        name = docker.unique("mysite-test-release")
+        options = ["--rm", "--name", name, "--network", network, "--user", "54321"]
+        options += heroku_environment(database_url, 5000)
+        results.append(docker.docker("run", *options, image, "/bin/sh", "-c", command, check=False))
+    return results
+
+
+class Dyno:
+    """A web dyno: the image running heroku.yml's run.web under /bin/sh, as Heroku runs it."""
+
+    def __init__(self, container, port, started_at):
+        self.container = container
+        self.port = port
+        self.started_at = started_at
+        self.base_url = f"http://127.0.0.1:{container.host_port(port)}"
+
+    def wait_until_serving(self, timeout):
+        """Seconds from `docker run` to the first 200 on /healthz."""
+        deadline = self.started_at + timeout
+        headers = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
+        while time.monotonic() < deadline:
+            try:
+                response = requests.get(f"{self.base_url}/healthz", headers=headers, timeout=1)
+                if response.status_code == 200:
+                    return time.monotonic() - self.started_at
+            except requests.ConnectionError:
+                pass
+            if not self.container.running():
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"not serving within {timeout} s:\n{self.container.logs()}")
+
+
+def start_dyno(image, network, database_url, manifest, port=None, options=(), env=None):
+    port = port or 20000 + int.from_bytes(os.urandom(2)) % 40000
+    command = manifest["run"]["web"]
+    docker_options = [
+        "--network", network,
+        "--user", "54321",  # an arbitrary UID with no passwd entry, as platforms run containers
+        "--publish", f"127.0.0.1::{port}",
+        *heroku_environment(database_url, port, **(env or {})),
+        *options,
+    ]  # fmt: skip
+    started_at = time.monotonic()
+    container = docker.Container.run(image, "/bin/sh", "-c", command, options=docker_options)
+    return Dyno(container, port, started_at)
+
+
+def run_web_argv(manifest):
+    """heroku.yml's run.web as the argument list the shell execs."""
+    words = shlex.split(manifest["run"]["web"])
+    return words[1:] if words[0] == "exec" else words
