@@ -117,6 +117,8 @@ USE_TZ = True
 # them straight from the apps; with DEBUG off, the hashed, compressed copies.
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files served at the site's root, not under STATIC_URL: browsers ask for /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
