@@ -7,7 +7,11 @@ import pytest
 # The container fixtures (image, dynos, router) serve the container and browser tests alike.
 pytest_plugins = ["tests.support.container_fixtures"]
 
-MARKED_FOLDERS = {"container": pytest.mark.container, "browser": pytest.mark.browser}
+MARKED_FOLDERS = {
+    "container": pytest.mark.container,
+    "browser": pytest.mark.browser,
+    "docs": pytest.mark.docs,
+}
 
 
 def pytest_collection_modifyitems(items):

@@ -1,0 +1,224 @@
+"""The README cannot rot: every shell block marked `runnable` is run, command by command, on a
+fresh copy of the repository; every other shell block deploys to Heroku, and each heroku
+command in it (and in the Makefile's Heroku targets) is checked against the Heroku CLI's own
+help: the command exists and takes the flags the README gives it."""
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+import warnings
+
+import pytest
+import requests
+import urllib3
+import yaml
+
+from tests.support import docker
+from tests.support.environment import APP_VARIABLES, REPO
+from tests.support.servers import free_port
+
+README = REPO / "README.md"
+BLOCK = re.compile(r"^```sh( runnable)?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+LOCAL_URL = re.compile(r"https?://(?:localhost|127\.0\.0\.1):(\d+)\S*")
+HEROKU_COMMAND = re.compile(r"(?:^|\$\()heroku\s+([a-z][a-z:-]*)([^|)\"]*)")
+# What a shell block may do when it is not run here: deploy to Heroku.
+PLATFORM_COMMAND = re.compile(r"^(heroku |git push heroku )")
+
+
+def shell_blocks():
+    """(runnable, [command lines]) for each ```sh block, comments and blank lines left out."""
+    for match in BLOCK.finditer(README.read_text()):
+        lines = [line for line in match.group(2).splitlines() if line.strip()]
+        yield bool(match.group(1)), [line for line in lines if not line.startswith("#")]
+
+
+def split_comment(line):
+    command, _, comment = line.partition(" #")
+    return command.strip(), comment.strip()
+
+
+def test_the_readme_has_runnable_blocks_and_heroku_blocks():
+    kinds = [runnable for runnable, _ in shell_blocks()]
+    assert kinds.count(True) >= 4
+    assert kinds.count(False) >= 2
+
+
+def test_every_block_not_run_here_only_deploys_to_heroku():
+    for runnable, commands in shell_blocks():
+        if not runnable:
+            for command in commands:
+                assert PLATFORM_COMMAND.match(command), command
+
+
+def test_the_heroku_blocks_are_valid_shell():
+    for runnable, commands in shell_blocks():
+        if not runnable:
+            check = subprocess.run(["bash", "-n"], input="\n".join(commands), text=True)
+            assert check.returncode == 0
+
+
+def test_the_readme_provisions_the_plan_heroku_yml_declares():
+    plan = yaml.safe_load((REPO / "heroku.yml").read_text())["setup"]["addons"][0]["plan"]
+    provisioned = {
+        shlex.split(command)[2]
+        for runnable, commands in shell_blocks()
+        for command in commands
+        if command.startswith("heroku addons:create")
+    }
+    assert provisioned == {plan}
+
+
+def heroku_command_lines():
+    """Heroku CLI command lines: the README's, and what the Makefile's Heroku targets run."""
+    lines = [
+        command for runnable, commands in shell_blocks() if not runnable for command in commands
+    ]
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "heroku-create", "heroku-deploy", "heroku-logs"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines += [line for line in dry_run.stdout.splitlines() if line.startswith("heroku ")]
+    return lines
+
+
+@pytest.fixture(scope="module")
+def heroku_cli(tmp_path_factory):
+    """The Heroku CLI (npm package `heroku`; .ci/run installs it and sets HEROKU_CLI)."""
+    path = os.environ.get("HEROKU_CLI") or shutil.which("heroku")
+    if not path:
+        reason = "no Heroku CLI: npm install --global heroku, or set HEROKU_CLI"
+        if os.environ.get("REQUIRE_DOCKER") == "1":
+            pytest.fail(f"REQUIRE_DOCKER=1 (CI) but {reason}", pytrace=False)
+        pytest.skip(reason)
+    home = tmp_path_factory.mktemp("heroku-home")  # the CLI keeps its state under $HOME
+
+    def help_for(subcommand):
+        result = subprocess.run(
+            [path, subcommand, "--help"], capture_output=True, text=True, timeout=120,
+            env={**os.environ, "HOME": str(home)}, check=False,
+        )  # fmt: skip
+        return result.returncode, result.stdout
+
+    return help_for
+
+
+def test_every_heroku_command_exists_and_takes_the_flags_used(heroku_cli):
+    checked = set()
+    for line in heroku_command_lines():
+        for subcommand, rest in HEROKU_COMMAND.findall(line):
+            flags = re.findall(r"(?<!\S)(--?[a-z][a-z-]*)", rest)
+            status, usage = heroku_cli(subcommand)
+            assert status == 0, f"heroku {subcommand}: no such command"
+            for flag in flags:
+                assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", usage), (
+                    f"heroku {subcommand} has no {flag}"
+                )
+            checked.add(subcommand)
+    assert {"create", "addons:create", "config:set", "domains", "ps:scale", "logs"} <= checked
+
+
+# --- the runnable blocks, run -----------------------------------------------------------
+
+
+def fresh_copy(destination):
+    """The repository as a clone of the working tree: tracked and new files, nothing ignored."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def answers(url):
+    """Whether the URL answers 200 (make prod's router has a self-signed certificate)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+        try:
+            return requests.get(url, timeout=3, verify=False).status_code == 200  # noqa: S501
+        except requests.RequestException:
+            return False
+
+
+class Runner:
+    """Runs README commands as a newcomer would, on ports and a compose project of its own."""
+
+    def __init__(self, checkout, log_dir):
+        self.checkout = checkout
+        self.log_dir = log_dir
+        self.ports = {"8000": free_port(), "8443": free_port()}
+        self.environ = {key: value for key, value in os.environ.items() if key not in APP_VARIABLES}
+        self.environ.update(
+            COMPOSE_PROJECT_NAME=docker.unique("mysite-test-readme"),
+            WEB_PORT=str(self.ports["8000"]),
+            PROD_PORT=str(self.ports["8443"]),
+            MYSITE_IMAGE=docker.unique("mysite-test-readme") + ":latest",
+            VENV=str(REPO / ".venv"),  # the suite's virtualenv: make venv is CI's own check
+            # make test here runs the in-process and process suites: the container, browser
+            # and docs suites are running around this very test.
+            PYTEST_ADDOPTS="-m 'not container and not browser and not docs'",
+            BENCH_ROUNDS="1",
+            BENCH_ROUND_SECONDS="2",
+            BENCH_WARMUP_SECONDS="1",
+        )
+
+    def url_in(self, comment):
+        match = LOCAL_URL.search(comment)
+        if not match:
+            return None
+        return match.group(0).replace(f":{match.group(1)}", f":{self.ports[match.group(1)]}")
+
+    def run(self, line, timeout=1200):
+        command, comment = split_comment(line)
+        url = self.url_in(comment)
+        log = self.log_dir / (re.sub(r"\W+", "-", command) + ".log")
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                ["bash", "-c", command], cwd=self.checkout, env=self.environ,
+                stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        served_since = None
+        deadline = time.monotonic() + timeout
+        while process.poll() is None and time.monotonic() < deadline:
+            if url and served_since is None and answers(url):
+                served_since = time.monotonic()
+            if served_since and time.monotonic() - served_since > 15:
+                # Still running, and serving what it said: a server (make dev). Stop it.
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+                return
+            time.sleep(0.5)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"`{command}` still running after {timeout} s:\n{log.read_text()[-3000:]}")
+        assert process.returncode == 0, f"`{command}` failed:\n{log.read_text()[-3000:]}"
+        if url:
+            assert answers(url), f"`{command}` exited but {url} does not answer"
+
+
+@pytest.mark.container
+def test_the_readmes_runnable_commands_work_on_a_fresh_copy(docker_engine, tmp_path):
+    checkout = fresh_copy(tmp_path / "mysite")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    runner = Runner(checkout, logs)
+    ran = []
+    try:
+        for runnable, commands in shell_blocks():
+            if runnable:
+                for command in commands:
+                    runner.run(command)
+                    ran.append(split_comment(command)[0])
+    finally:
+        subprocess.run(["make", "clean"], cwd=checkout, env=runner.environ, capture_output=True)
+        docker.docker("image", "rm", "--force", runner.environ["MYSITE_IMAGE"], check=False)
+    for expected in ("make up", "make test", "make dev", "make prod", "make lint", "make bench"):
+        assert expected in ran
