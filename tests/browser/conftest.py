@@ -111,8 +111,5 @@ def dev_stack(docker_engine):
 @pytest.fixture(scope="module")
 def production_site(router, dyno):
     """The production dyno behind the router: https://<site>:<port>, as a visitor sees it."""
-    dyno.container.exec(
-        "env", f"DJANGO_SUPERUSER_PASSWORD={ADMIN[1]}", "python", "manage.py",
-        "createsuperuser", "--noinput", "--username", ADMIN[0], "--email", "b@example.com",
-    )  # fmt: skip
+    dyno.create_superuser(*ADMIN)
     return f"https://{SITE_HOST}:{router.https_url.rsplit(':', 1)[1]}"

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.support import docker
-from tests.support.dynos import release, start_dyno
+from tests.support.dynos import release, serving_dyno
 from tests.support.environment import REPO
 from tests.support.http import RouterClient
 from tests.support.postgres import postgres, wait_for, wait_until_ready
@@ -30,12 +30,8 @@ def dyno_on_own_database(image, test_network, own_database, heroku_manifest):
     url = own_database.url()
     for result in release(image, test_network, url, heroku_manifest):
         assert result.returncode == 0, result.stderr
-    started = start_dyno(image, test_network, url, heroku_manifest)
-    try:
-        started.wait_until_serving(timeout=10)
+    with serving_dyno(image, test_network, url, heroku_manifest) as started:
         yield started
-    finally:
-        started.container.remove()
 
 
 def timed(request):
@@ -227,9 +223,7 @@ def silent_database(test_network):
 def test_a_database_that_never_answers_fails_requests_after_the_connect_timeout(
     image, test_network, silent_database, heroku_manifest
 ):
-    dyno = start_dyno(image, test_network, silent_database, heroku_manifest)
-    try:
-        dyno.wait_until_serving(timeout=10)
+    with serving_dyno(image, test_network, silent_database, heroku_manifest) as dyno:
         visitor = RouterClient(dyno.base_url)
         page, seconds = timed(lambda: visitor.get("/", timeout=30))
         assert page.status_code == 503
@@ -238,5 +232,3 @@ def test_a_database_that_never_answers_fails_requests_after_the_connect_timeout(
         assert readiness.status_code == 503
         assert seconds < 10
         assert visitor.get("/healthz").status_code == 200
-    finally:
-        dyno.container.remove()

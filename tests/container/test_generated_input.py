@@ -60,8 +60,6 @@ def test_every_stored_entry_passes_the_models_validation(dyno, visitor):
         "    except Exception as error: invalid.append([entry.pk, str(error)])\n"
         "print(json.dumps({'count': Entry.objects.count(), 'invalid': invalid}))"
     )
-    result = json.loads(
-        dyno.container.exec("python", "manage.py", "shell", "-v", "0", "-c", code).stdout
-    )
+    result = json.loads(dyno.django_shell(code))
     assert result["count"] > 0  # some generated signatures were valid and stored
     assert result["invalid"] == []

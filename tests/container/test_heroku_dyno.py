@@ -59,8 +59,7 @@ def test_the_database_connection_is_encrypted(dyno):
         "cursor.execute('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'); "
         "print(cursor.fetchone()[0])"
     )
-    result = dyno.container.exec("python", "manage.py", "shell", "-v", "0", "-c", code)
-    assert result.stdout.strip() == "True"
+    assert dyno.django_shell(code).strip() == "True"
 
 
 def test_a_hashed_stylesheet_is_served_compressed_with_an_immutable_cache(dyno):

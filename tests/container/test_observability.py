@@ -23,10 +23,7 @@ def parse_logfmt(line):
 @pytest.fixture(scope="module")
 def admin_password(dyno):
     password = "observability-admin-password-9"
-    dyno.container.exec(
-        "env", f"DJANGO_SUPERUSER_PASSWORD={password}", "python", "manage.py",
-        "createsuperuser", "--noinput", "--username", "watcher", "--email", "w@example.com",
-    )  # fmt: skip
+    dyno.create_superuser("watcher", password)
     return password
 
 

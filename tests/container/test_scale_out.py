@@ -43,10 +43,7 @@ def router_over_replicas(replicas, router_image, test_network, router_tls):
 @pytest.fixture(scope="module")
 def admin_password(replicas):
     password = "another-long-admin-password-7"
-    replicas[0].container.exec(
-        "env", f"DJANGO_SUPERUSER_PASSWORD={password}", "python", "manage.py",
-        "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
-    )  # fmt: skip
+    replicas[0].create_superuser("admin", password)
     return password
 
 

@@ -147,10 +147,7 @@ def test_the_admin_session_cookie_is_host_prefixed_secure_http_only_same_site(ro
 @pytest.fixture(scope="module")
 def superuser(dyno):
     password = "correct-horse-battery-staple-42"
-    dyno.container.exec(
-        "env", f"DJANGO_SUPERUSER_PASSWORD={password}", "python", "manage.py",
-        "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
-    )  # fmt: skip
+    dyno.create_superuser("admin", password)
     return "admin", password
 
 
@@ -176,7 +173,7 @@ def test_the_admin_works_under_the_content_security_policy(router, superuser):
 
 def entry_count(dyno):
     code = "from guestbook.models import Entry; print(Entry.objects.count())"
-    return int(dyno.container.exec("python", "manage.py", "shell", "-v", "0", "-c", code).stdout)
+    return int(dyno.django_shell(code))
 
 
 def sign(browser, **fields):

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.support import docker
-from tests.support.dynos import start_dyno
+from tests.support.dynos import serving_dyno, start_dyno
 from tests.support.http import RouterClient
 from tests.support.postgres import wait_for
 
@@ -15,12 +15,8 @@ HEROKU_SIGKILL_AFTER = 30
 
 @pytest.fixture
 def fresh_dyno(image, test_network, migrated_database, heroku_manifest):
-    started = start_dyno(image, test_network, migrated_database, heroku_manifest)
-    try:
-        started.wait_until_serving(timeout=10)
+    with serving_dyno(image, test_network, migrated_database, heroku_manifest) as started:
         yield started
-    finally:
-        started.container.remove()
 
 
 def stop(container):

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.support import docker
-from tests.support.dynos import release, start_dyno
+from tests.support.dynos import release, serving_dyno
 from tests.support.environment import REPO
 from tests.support.postgres import postgres
 from tests.support.router import router_certificate, running_router
@@ -69,12 +69,8 @@ def migrated_database(image, test_network, database_server, heroku_manifest):
 @pytest.fixture(scope="module")
 def dyno(image, test_network, migrated_database, heroku_manifest):
     """A web dyno serving a migrated database, started as Heroku would start it."""
-    started = start_dyno(image, test_network, migrated_database, heroku_manifest)
-    try:
-        started.seconds_to_serve = started.wait_until_serving(timeout=10)
+    with serving_dyno(image, test_network, migrated_database, heroku_manifest) as started:
         yield started
-    finally:
-        started.container.remove()
 
 
 @pytest.fixture(scope="session")

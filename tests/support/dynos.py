@@ -1,6 +1,7 @@
 """A Heroku dyno emulated with the real image: config vars in the environment, heroku.yml's
 commands under /bin/sh, an arbitrary UID, a random $PORT."""
 
+import contextlib
 import os
 import shlex
 import time
@@ -60,6 +61,17 @@ class Dyno:
             time.sleep(0.05)
         raise AssertionError(f"not serving within {timeout} s:\n{self.container.logs()}")
 
+    def django_shell(self, code):
+        """Run Python in the dyno's Django (`manage.py shell -c`); return what it printed."""
+        return self.container.exec("python", "manage.py", "shell", "-v", "0", "-c", code).stdout
+
+    def create_superuser(self, username, password):
+        self.container.exec(
+            "env", f"DJANGO_SUPERUSER_PASSWORD={password}", "python", "manage.py",
+            "createsuperuser", "--noinput", "--username", username,
+            "--email", f"{username}@example.com",
+        )  # fmt: skip
+
 
 def start_dyno(image, network, database_url, manifest, port=None, options=(), env=None):
     port = port or 20000 + int.from_bytes(os.urandom(2)) % 40000
@@ -80,3 +92,14 @@ def run_web_argv(manifest):
     """heroku.yml's run.web as the argument list the shell execs."""
     words = shlex.split(manifest["run"]["web"])
     return words[1:] if words[0] == "exec" else words
+
+
+@contextlib.contextmanager
+def serving_dyno(image, network, database_url, manifest, **options):
+    """A dyno started as Heroku starts one, once it serves; removed afterwards."""
+    dyno = start_dyno(image, network, database_url, manifest, **options)
+    try:
+        dyno.seconds_to_serve = dyno.wait_until_serving(timeout=10)
+        yield dyno
+    finally:
+        dyno.container.remove()
