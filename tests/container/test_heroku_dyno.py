@@ -79,4 +79,4 @@ def test_the_access_log_line_carries_the_routers_request_id(dyno):
     RouterClient(dyno.base_url).get("/", headers={"X-Request-ID": request_id})
     lines = [line for line in dyno.container.logs().splitlines() if request_id in line]
     assert len(lines) == 1
-    assert 'method=GET path="/" status=200' in lines[0]
+    assert "method=GET path=/ status=200" in lines[0]

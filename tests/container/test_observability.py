@@ -2,22 +2,12 @@
 same id, every line parseable, and no secret, cookie or password anywhere."""
 
 import re
-import shlex
 
 import pytest
 
 from tests.support.environment import SITE_HOST
 from tests.support.http import RouterClient
-
-LOGFMT_PAIR = re.compile(r'([a-z_]+)=("(?:[^"\\]|\\.)*"|[^ "]*)')
-
-
-def parse_logfmt(line):
-    """The key=value pairs of a logfmt line; fails unless the whole line is such pairs."""
-    pairs = LOGFMT_PAIR.findall(line)
-    rebuilt = " ".join(f"{key}={value}" for key, value in pairs)
-    assert rebuilt == line, f"not a logfmt line: {line!r}"
-    return {key: shlex.split(value)[0] if value.startswith('"') else value for key, value in pairs}
+from tests.support.logfmt import parse
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +46,7 @@ def log_lines(dyno):
 
 def test_every_log_line_is_logfmt_with_a_level_and_a_logger(dyno, visited):
     for line in log_lines(dyno):
-        fields = parse_logfmt(line)
+        fields = parse(line)
         assert fields["level"] in {"debug", "info", "warning", "error", "critical"}, line
         assert fields["logger"], line
 
@@ -64,7 +54,7 @@ def test_every_log_line_is_logfmt_with_a_level_and_a_logger(dyno, visited):
 def access_lines(dyno, request_id):
     return [
         fields
-        for fields in map(parse_logfmt, log_lines(dyno))
+        for fields in map(parse, log_lines(dyno))
         if fields["logger"] == "gunicorn.access" and fields["request_id"] == request_id
     ]
 
@@ -88,7 +78,7 @@ def test_a_request_without_an_id_gets_one_in_the_log_and_the_response(dyno):
 def test_djangos_own_lines_carry_the_request_id(dyno, visited):
     lines = [
         fields
-        for fields in map(parse_logfmt, log_lines(dyno))
+        for fields in map(parse, log_lines(dyno))
         if fields["request_id"] == "obs-host-000000000000000003"
     ]
     loggers = {fields["logger"] for fields in lines}

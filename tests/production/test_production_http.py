@@ -7,6 +7,7 @@ import pytest
 from tests.support.databases import throwaway_database
 from tests.support.environment import SITE_HOST, production_environ
 from tests.support.http import RouterClient
+from tests.support.logfmt import parse
 from tests.support.servers import gunicorn
 
 ONE_YEAR = 31_536_000
@@ -191,6 +192,22 @@ def test_a_missing_static_file_gets_404(browser):
     assert browser.get("/static/guestbook/no-such-file.css").status_code == 404
 
 
+def test_a_crafted_path_or_header_cannot_forge_log_lines(production_server):
+    forged = "level=error logger=forged"
+    path = "/x%5C%22%20status=500%0A" + forged.replace(" ", "%20")
+    RouterClient(production_server.base_url).get(
+        path, headers={"X-Forwarded-For": '1.2.3.4" status=500', "X-Request-ID": "forge-0000000001"}
+    )
+    lines = production_server.stdout().splitlines()
+    assert not any(line.startswith(forged) for line in lines)
+    [access] = [
+        line for line in lines if "request_id=forge-0000000001" in line and "gunicorn" in line
+    ]
+    fields = parse(access)  # one line, every key once
+    assert fields["status"] == "404"
+    assert fields["path"].endswith("level=error logger=forged")
+
+
 def test_django_logs_go_to_stdout(production_server):
     RouterClient(production_server.base_url, host="attacker.example.net").get("/")
     assert "Invalid HTTP_HOST header: 'attacker.example.net'" in production_server.stdout()
@@ -199,7 +216,7 @@ def test_django_logs_go_to_stdout(production_server):
 
 def test_requests_are_logged_to_stdout(production_server):
     RouterClient(production_server.base_url).get("/healthz", headers={"X-Request-ID": "req-8f2c"})
-    assert 'path="/healthz" status=200' in production_server.stdout()
+    assert "path=/healthz status=200" in production_server.stdout()
     assert "request_id=req-8f2c" in production_server.stdout()
 
 

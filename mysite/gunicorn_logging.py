@@ -1,0 +1,28 @@
+"""gunicorn's access log as logfmt that no request can forge.
+
+gunicorn hands the access-log format its fields ("atoms") with double quotes escaped,
+but the path arrives percent-decoded (%0A is a newline, %5C a backslash) and headers are
+the client's: either could add fields or whole lines. Each field here goes through the
+same quoting as every other log line (mysite/logfmt.py), so a request stays one line.
+"""
+
+from gunicorn.glogging import Logger, SafeAtoms
+
+from mysite.logfmt import quote
+
+
+class LogfmtAtoms(SafeAtoms):
+    """gunicorn's atoms, each value a logfmt value: bare when safe, else quoted and escaped."""
+
+    def __init__(self, atoms):
+        dict.__init__(
+            self,
+            {
+                key: quote(value) if isinstance(value, str) else value
+                for key, value in atoms.items()
+            },
+        )
+
+
+class LogfmtLogger(Logger):
+    atoms_wrapper_class = LogfmtAtoms
