@@ -22,6 +22,13 @@ EXIT_CONFIGURATION_ERROR = 3
 def settings_module(environ=os.environ):
     """The settings module that PROD_SETTINGS (and DJANGO_SETTINGS_MODULE, if set) select."""
     production = env.boolean("PROD_SETTINGS", default=False, environ=environ)
+    if not production and environ.get("DYNO"):
+        # Heroku sets DYNO on web, release and one-off dynos: never serve development
+        # settings (debug pages, the published development key) from one.
+        raise env.ConfigurationError(
+            f"DYNO={environ['DYNO']} says this is a Heroku dyno, but PROD_SETTINGS is not True: "
+            "heroku config:set PROD_SETTINGS=True"
+        )
     explicit = environ.get("DJANGO_SETTINGS_MODULE", "")
     if production:
         if explicit and explicit != PRODUCTION:

@@ -89,3 +89,13 @@ def test_a_settings_module_contradicting_prod_settings_stops_every_entry_point(e
     assert result.returncode != 0
     [line] = error_lines(result)
     assert "DJANGO_SETTINGS_MODULE=mysite.settings contradicts PROD_SETTINGS=True" in line
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_a_heroku_dyno_without_prod_settings_stops_every_entry_point(entry_point):
+    result = start(entry_point, clean_environ(DYNO="web.1", **PRODUCTION_VARIABLES))
+    assert result.returncode != 0
+    assert error_lines(result) == [
+        "Configuration error: DYNO=web.1 says this is a Heroku dyno, but PROD_SETTINGS is not "
+        "True: heroku config:set PROD_SETTINGS=True"
+    ]

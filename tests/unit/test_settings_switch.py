@@ -43,6 +43,19 @@ def test_the_production_module_without_prod_settings_true_is_an_error(value):
         settings_module(environ)
 
 
+@pytest.mark.parametrize("value", [None, "", "False"])
+def test_a_heroku_dyno_refuses_anything_but_production(value):
+    environ = {"DYNO": "web.1"}
+    if value is not None:
+        environ["PROD_SETTINGS"] = value
+    with pytest.raises(env.ConfigurationError, match=r"^DYNO=web\.1 says this is a Heroku dyno"):
+        settings_module(environ)
+
+
+def test_a_heroku_dyno_runs_production():
+    assert settings_module({"DYNO": "run.2", "PROD_SETTINGS": "True"}) == PRODUCTION
+
+
 def test_another_explicit_module_is_honoured_in_development():
     environ = {"DJANGO_SETTINGS_MODULE": "mysite.settings_local"}
     assert settings_module(environ) == "mysite.settings_local"
