@@ -44,13 +44,32 @@ def boolean(name, default=False, environ=os.environ):
     )
 
 
+def missing(name, howto, environ=os.environ):
+    """The error for a variable that is needed but not given (unset, or set to nothing)."""
+    state = "is empty" if name in environ else "is not set"
+    return ConfigurationError(f"{name} {state}: {howto}")
+
+
 def required(name, howto, environ=os.environ):
     """The value of a variable that must be set and not blank."""
     value = environ.get(name, "")
     if not value.strip():
-        state = "is empty" if name in environ else "is not set"
-        raise ConfigurationError(f"{name} {state}: {howto}")
+        raise missing(name, howto, environ)
     return value
+
+
+def seconds(name, environ=os.environ):
+    """A positive number of seconds, or None when unset or empty."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ConfigurationError(f"{name}={value!r} is not a number of seconds: use e.g. 15")
+    return number
 
 
 def listing(name, environ=os.environ):
@@ -73,17 +92,28 @@ def secret_key(name="SECRET_KEY", environ=os.environ):
 
 
 def allowed_hosts(name="ALLOWED_HOSTS", environ=os.environ):
-    """Host names this site answers to; '*' is refused (it lets any Host header through)."""
+    """Host names this site answers to: ALLOWED_HOSTS, and the app's default Heroku domain when
+    Heroku's dyno metadata gives it (HEROKU_APP_DEFAULT_DOMAIN_NAME). '*' and URLs are refused."""
     howto = (
         "set it to the site's host names, comma-separated, e.g. myapp.herokuapp.com,www.example.com"
     )
     hosts = listing(name, environ)
+    for host in hosts:
+        if host == "*":
+            raise ConfigurationError(
+                f"{name} contains '*', which accepts any Host header (host-header poisoning): "
+                f"{howto}"
+            )
+        if "/" in host:
+            bare = host.split("://")[-1].split("/")[0]
+            raise ConfigurationError(
+                f"{name} contains the URL {host!r}: give host names only, e.g. {bare}"
+            )
+    default_domain = environ.get("HEROKU_APP_DEFAULT_DOMAIN_NAME", "").strip()
+    if default_domain and default_domain not in hosts:
+        hosts.append(default_domain)
     if not hosts:
-        required(name, howto, {})  # raises the usual "is not set" line
-    if "*" in hosts:
-        raise ConfigurationError(
-            f"{name} contains '*', which accepts any Host header (host-header poisoning): {howto}"
-        )
+        raise missing(name, howto, environ)
     return hosts
 
 
@@ -98,14 +128,17 @@ def database(
     conn_max_age=0,
     conn_health_checks=False,
     ssl_require=False,
+    statement_timeout=None,
     name="DATABASE_URL",
     environ=os.environ,
 ):
     """The DATABASES['default'] entry for the URL in DATABASE_URL (or the default URL)."""
     url = environ.get(name, "").strip() or default
     if not url:
-        required(
-            name, "set it to the database URL, e.g. postgres://user:password@host:5432/name", {}
+        raise missing(
+            name,
+            "set it to the database URL, e.g. postgres://user:password@host:5432/name",
+            environ,
         )
     try:
         config = dj_database_url.parse(
@@ -122,4 +155,6 @@ def database(
         options.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
         if ssl_require:
             options.setdefault("sslmode", "require")
+        if statement_timeout:
+            options.setdefault("options", f"-c statement_timeout={round(statement_timeout * 1000)}")
     return config

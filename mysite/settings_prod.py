@@ -1,4 +1,5 @@
-"""Production settings (PROD_SETTINGS=True): what production changes, and why.
+"""Production settings (PROD_SETTINGS=True): what production sets, and why. Some lines
+restate Django's defaults on purpose: this file is the list a security review reads.
 
 Everything comes from the environment (Heroku config vars). A missing or bad
 variable stops the process with one line naming it (mysite/env.py).
@@ -6,7 +7,7 @@ https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
 from mysite import env
-from mysite.settings import *  # noqa: F403 - production changes only what follows
+from mysite.settings import *  # noqa: F403 - production sets what follows
 
 # Never show tracebacks, settings or SQL to visitors, whatever the environment says.
 DEBUG = False
@@ -23,11 +24,14 @@ CSRF_TRUSTED_ORIGINS = env.https_origins(ALLOWED_HOSTS)
 # Heroku Postgres: required, reused across requests (600 s saves a connect per request),
 # checked before reuse (survives database restarts), over TLS (Heroku requires it;
 # DATABASE_SSL_REQUIRE=False only for a local prod-like run against a database without SSL).
+# DATABASE_STATEMENT_TIMEOUT ends slow statements: gunicorn.conf.py sets it for web processes,
+# so a request cannot outlive the router's 30 s; the release phase's migrations are not cut.
 DATABASES = {
     "default": env.database(
         conn_max_age=600,
         conn_health_checks=True,
         ssl_require=env.boolean("DATABASE_SSL_REQUIRE", default=True),
+        statement_timeout=env.seconds("DATABASE_STATEMENT_TIMEOUT"),
     )
 }
 
@@ -44,7 +48,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Browsers refuse plain http to us for a year after one visit (defeats SSL stripping).
 SECURE_HSTS_SECONDS = 31_536_000
 
-# ... on every subdomain too, so a sibling host cannot be used to plant cookies.
+# ... and on every subdomain, which no one can then reach over plain http either (note: for a
+# custom apex domain, that binds all its subdomains to https for a year).
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # Preload lists are hard to leave again: only on explicit opt-in (SECURE_HSTS_PRELOAD=True).
@@ -91,12 +96,8 @@ SECURE_CSP_REPORT_ONLY = {}
 # content itself (guestbook/views.py), so no process or dyno can serve a stale page.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Static files are answered in front of Django (mysite/static_first.py), faster and only when
-# Django would serve them unchanged; while the database is down, pages answer a short 503.
-MIDDLEWARE = [
-    *(name for name in MIDDLEWARE if name != "whitenoise.middleware.WhiteNoiseMiddleware"),  # noqa: F405
-    "mysite.middleware.database_outage.DatabaseOutageMiddleware",
-]
+# While the database is unreachable or too slow, pages answer a short 503, and recover.
+MIDDLEWARE = [*MIDDLEWARE, "mysite.middleware.database_outage.DatabaseOutageMiddleware"]  # noqa: F405
 
 # Heroku collects stdout into its log stream (a dyno has no log files worth keeping), one
 # logfmt line per record, with the request id, tracebacks included (mysite/logfmt.py).

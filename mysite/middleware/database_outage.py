@@ -1,7 +1,8 @@
-"""While the database is unreachable, pages answer a short 503 instead of a 500 traceback.
+"""While the database is unreachable or too slow, pages answer a short 503, not a 500 traceback.
 
-Connections give up after a few seconds (connect_timeout), so a request fails fast;
-CONN_HEALTH_CHECKS replaces stale connections once the database is back.
+Connections give up after a few seconds (connect_timeout) and statements after
+DATABASE_STATEMENT_TIMEOUT, so a request fails fast; CONN_HEALTH_CHECKS replaces stale
+connections once the database is back.
 """
 
 import logging
@@ -26,7 +27,7 @@ class DatabaseOutageMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
-        logger.warning("database unavailable: %s", first_line)
+        logger.warning("database unavailable or too slow: %s", first_line)
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

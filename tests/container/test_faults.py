@@ -78,6 +78,21 @@ def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
     assert dyno.container.running()
 
 
+def test_a_statement_slower_than_the_statement_timeout_ends_with_a_503(
+    image, test_network, own_database, heroku_manifest
+):
+    url = own_database.url()
+    for result in release(image, test_network, url, heroku_manifest):
+        assert result.returncode == 0, result.stderr
+    env = {"DATABASE_STATEMENT_TIMEOUT": "2"}
+    with serving_dyno(image, test_network, url, heroku_manifest, env=env) as dyno:
+        locker = own_database.hold_table_lock("guestbook_entry", "mysite", seconds=10)
+        page, seconds = timed(lambda: RouterClient(dyno.base_url).get("/", timeout=30))
+        locker.wait(timeout=30)
+    assert page.status_code == 503
+    assert 1.5 < seconds < 8  # ended by the statement timeout, not by the lock's release
+
+
 def gunicorn_workers(dyno):
     """PIDs of gunicorn's workers: the children of PID 1, the master."""
     code = (

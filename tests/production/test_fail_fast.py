@@ -22,7 +22,7 @@ BROKEN = [
     ({"SECRET_KEY": "too-short-" * 4}, "SECRET_KEY is only 40 characters long"),
     ({"SECRET_KEY": "django-insecure-" + "q" * 60}, "SECRET_KEY starts with 'django-insecure'"),
     ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
-    ({"DATABASE_URL": ""}, "DATABASE_URL is not set"),
+    ({"DATABASE_URL": ""}, "DATABASE_URL is empty"),
     ({"DATABASE_URL": "db.example.com/mysite"}, "DATABASE_URL is not a database URL"),
     ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is not set"),
     ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS contains '*'"),

@@ -55,6 +55,11 @@ def test_the_database_is_persistent_health_checked_and_over_ssl(scheme):
     assert database["OPTIONS"]["sslmode"] == "require"
 
 
+def test_a_statement_timeout_from_the_environment_reaches_postgresql():
+    database = loaded(production(DATABASE_STATEMENT_TIMEOUT="7"), "DATABASES")["DATABASES"]
+    assert database["default"]["OPTIONS"]["options"] == "-c statement_timeout=7000"
+
+
 def test_ssl_can_be_switched_off_explicitly_for_a_local_database():
     environ = production(DATABASE_SSL_REQUIRE="False")
     database = loaded(environ, "DATABASES")["DATABASES"]["default"]

@@ -113,3 +113,53 @@ def test_a_bad_database_url_is_named_without_repeating_its_password(url):
     with pytest.raises(env.ConfigurationError, match=r"^DATABASE_URL is not a database URL") as e:
         env.database(environ={"DATABASE_URL": url})
     assert "s3cret" not in str(e.value)
+
+
+def test_a_statement_timeout_ends_slow_postgresql_statements():
+    config = env.database(statement_timeout=15, environ={"DATABASE_URL": "postgres://u:p@h/site"})
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=15000"
+
+
+def test_sqlite_gets_no_statement_timeout():
+    config = env.database(statement_timeout=15, environ={"DATABASE_URL": "sqlite:////tmp/x"})
+    assert "options" not in config.get("OPTIONS", {})
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, None), ("", None), ("2.5", 2.5)])
+def test_seconds_are_a_positive_number_or_nothing(value, expected):
+    environ = {} if value is None else {"WAIT": value}
+    assert env.seconds("WAIT", environ=environ) == expected
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+def test_anything_else_is_not_a_number_of_seconds(value):
+    with pytest.raises(env.ConfigurationError, match=f"^WAIT='{value}' is not a number of seconds"):
+        env.seconds("WAIT", environ={"WAIT": value})
+
+
+@pytest.mark.parametrize(
+    ("entry", "bare"),
+    [
+        ("https://myapp-1234.herokuapp.com/", "myapp-1234.herokuapp.com"),
+        ("example.com/", "example.com"),
+    ],
+)
+def test_a_url_in_allowed_hosts_is_refused_naming_the_host_to_give(entry, bare):
+    with pytest.raises(env.ConfigurationError, match="give host names only") as error:
+        env.allowed_hosts(environ={"ALLOWED_HOSTS": entry})
+    assert str(error.value).endswith(f"e.g. {bare}")
+
+
+def test_herokus_default_domain_is_allowed_when_dyno_metadata_gives_it():
+    environ = {"HEROKU_APP_DEFAULT_DOMAIN_NAME": "myapp-1234.herokuapp.com"}
+    assert env.allowed_hosts(environ=environ) == ["myapp-1234.herokuapp.com"]
+    environ["ALLOWED_HOSTS"] = "www.example.com"
+    assert env.allowed_hosts(environ=environ) == ["www.example.com", "myapp-1234.herokuapp.com"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "state"), [({}, "is not set"), ({"DATABASE_URL": " "}, "is empty")]
+)
+def test_a_missing_database_url_says_whether_it_is_unset_or_empty(environ, state):
+    with pytest.raises(env.ConfigurationError, match=f"^DATABASE_URL {state}"):
+        env.database(environ=environ)
