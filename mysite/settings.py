@@ -34,17 +34,19 @@ INSTALLED_APPS = [
     "guestbook",
 ]
 
-# Outermost first. The security headers come before WhiteNoise, so static files get
-# them too; oversized bodies are refused before anything reads them.
+# Outermost first. The security headers wrap everything, static files included; oversized
+# bodies are refused before anything reads them; WhiteNoise serves static files only after
+# Django's Host check (CommonMiddleware), so a forged Host gets 400 there too. (Production
+# WSGI answers valid static requests before all this: mysite/static_first.py.)
 MIDDLEWARE = [
     "mysite.middleware.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mysite.middleware.content_security_policy.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mysite.middleware.body_limit.RequestBodyLimitMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -8,8 +8,8 @@ builds it, but only requests Django would serve unchanged: a known file, an allo
 Host, over https. Everything else goes to Django as before (a forged Host gets its 400,
 plain http its redirect). Static responses carry the security headers every page
 carries, from the same settings (tests/container/test_security.py compares them), and
-the request id. In production this layer replaces WhiteNoise's middleware, so a static
-URL that falls through gets Django's checks like any other request.
+the request id. A static URL that falls through meets Django's checks like any other
+request, and then WhiteNoise's middleware (after the Host check in MIDDLEWARE).
 """
 
 import functools

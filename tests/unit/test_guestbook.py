@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.cache import cache
 from django.db import IntegrityError
 from django.urls import reverse
@@ -176,6 +177,21 @@ def test_methods_other_than_get_and_post_are_refused(client):
 def test_the_page_links_its_stylesheet_by_a_hashed_static_url(client):
     page = client.get(INDEX).content.decode()
     assert re.search(r'href="/static/guestbook/style\.[0-9a-f]{12}\.css"', page)
+
+
+def stylesheet_url(client):
+    return re.search(r'href="(/static/[^"]+\.css)"', client.get(INDEX).content.decode())[1]
+
+
+def test_static_files_are_served_under_asgi_as_under_wsgi(client, async_client):
+    url = stylesheet_url(client)
+    assert client.get(url).status_code == 200
+    assert async_to_sync(async_client.get)(url).status_code == 200
+
+
+def test_a_static_file_for_a_forged_host_gets_400(client):
+    url = stylesheet_url(client)
+    assert client.get(url, headers={"host": "evil.example.net"}).status_code == 400
 
 
 def test_entries_are_listed_in_the_admin(admin_client):
