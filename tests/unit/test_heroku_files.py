@@ -153,8 +153,13 @@ def test_heroku_generates_a_secret_key_the_settings_accept():
     assert env.secret_key(environ={"SECRET_KEY": generated}) == generated
 
 
-def test_app_json_asks_for_allowed_hosts():
-    assert app_json()["env"]["ALLOWED_HOSTS"]["required"] is True
+def test_app_json_lets_herokus_dyno_metadata_stand_in_for_allowed_hosts():
+    # The Deploy button and review apps cannot know the app's host name beforehand.
+    allowed_hosts = app_json()["env"]["ALLOWED_HOSTS"]
+    assert allowed_hosts["required"] is False
+    assert "runtime-dyno-metadata" in allowed_hosts["description"]
+    environ = {"HEROKU_APP_DEFAULT_DOMAIN_NAME": "review-pr-7-abc123.herokuapp.com"}
+    assert env.allowed_hosts(environ=environ) == ["review-pr-7-abc123.herokuapp.com"]
 
 
 def test_every_variable_app_json_describes_is_in_the_readme_table():
