@@ -32,7 +32,7 @@ COPY . .
 # Static files (hashed, compressed) and bytecode, made at build time: the
 # default settings need no secret and no database, and serve the same files.
 RUN python manage.py collectstatic --noinput --verbosity 0 \
- && python -m compileall -q manage.py gunicorn.conf.py mysite guestbook
+ && python -m compileall -q gunicorn.conf.py mysite guestbook
 
 # Production is the default: started without its config vars, the container
 # stops with one line naming what is missing, instead of serving with DEBUG on.

@@ -14,7 +14,11 @@ ENTRY_FIELDS = ("id", "name", "message", "created_at")
 
 
 def content_version(rows):
-    """A short digest of what the rows say: the key of their rendered fragment."""
+    """A short digest of what the rows say: the key of their rendered fragment.
+
+    pickle is the fastest faithful serialization of these values; were two equal rows ever
+    to pickle differently, a fragment would be rendered again, never shown stale.
+    """
     return hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=16).hexdigest()
 
 

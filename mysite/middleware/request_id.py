@@ -7,14 +7,14 @@ import uuid
 from mysite.logfmt import request_id
 
 HEADER = "X-Request-ID"
-# Heroku's router keeps ids of 20-200 of these characters; anything else could be a
-# log-injection attempt and is replaced.
-USABLE = re.compile(r"^[A-Za-z0-9+/=._-]{1,200}$")
+# An id is kept only if it is plain enough to log as it is: up to 200 of these characters
+# (Heroku's router keeps 20 to 200 of [A-Za-z0-9+/=-]). Anything else is replaced.
+USABLE = re.compile(r"[A-Za-z0-9+/=._-]{1,200}")
 
 
 def request_id_for(incoming):
     """The id to serve a request under: the router's, when usable; a new one otherwise."""
-    return incoming if USABLE.match(incoming) else str(uuid.uuid4())
+    return incoming if USABLE.fullmatch(incoming) else str(uuid.uuid4())
 
 
 class RequestIdMiddleware:
