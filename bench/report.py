@@ -6,6 +6,7 @@ import json
 import re
 import statistics
 
+from tests.support import docker
 from tests.support.environment import REPO
 
 OUTPUT = REPO / "docs" / "benchmarks"
@@ -120,7 +121,7 @@ def other_table(results):
     start, stop = results["start_to_first_200_s"], results["idle_sigterm_to_exit_s"]
     rows = [
         ("Image size", f"{image['image_mb']:.1f} MB (base {image['base_mb']:.1f} MB)"),
-        ("Image over its base (`python:3.13-slim`)", f"{image['over_base_mb']:.1f} MB"),
+        (f"Image over its base (`{docker.base_image()}`)", f"{image['over_base_mb']:.1f} MB"),
         ("Cold build (no cache)", f"{image['cold_build_s']:.1f} s"),
         ("Rebuild after a one-line code change", f"{image['code_rebuild_s']:.1f} s"),
         ("`docker run` to first 200 on /healthz (median of 5)", f"{start:.2f} s"),

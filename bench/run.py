@@ -45,7 +45,6 @@ STARTS = 5
 WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", "8"))
-BASE_IMAGE = "python:3.13-slim"
 IMAGE = "mysite-bench:latest"
 BENCH = REPO / "bench"
 PROXIED = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
@@ -228,7 +227,7 @@ def build_figures(workdir):
     log("rebuild after a one-line code change")
     rebuild = timed_build("mysite-bench-rebuild:latest", context)
     docker.docker("image", "rm", "mysite-bench-rebuild:latest", check=False)
-    size, base = image_size_mb(IMAGE), image_size_mb(BASE_IMAGE)
+    size, base = image_size_mb(IMAGE), image_size_mb(docker.base_image())
     return {
         "image_mb": round(size, 1),
         "base_mb": round(base, 1),

@@ -231,7 +231,7 @@ def silent_database(test_network):
     """A 'database' that accepts connections and never answers, as a hung server does."""
     alias = docker.unique("silent-db")
     options = ["--network", test_network, "--network-alias", alias]
-    with docker.running("python:3.13-slim", "python", "-c", SILENT_SERVER, options=options):
+    with docker.running(docker.base_image(), "python", "-c", SILENT_SERVER, options=options):
         yield f"postgres://mysite:pw@{alias}:5432/mysite"
 
 

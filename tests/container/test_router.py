@@ -22,7 +22,7 @@ def echo_servers(test_network):
         for _ in range(2):
             options = ["--network", test_network, "--volume", f"{script}:/echo_server.py:ro"]
             container = docker.Container.run(
-                "python:3.13-slim", "python", "/echo_server.py", str(ECHO_PORT), options=options
+                docker.base_image(), "python", "/echo_server.py", str(ECHO_PORT), options=options
             )
             containers.append(container)
         yield containers

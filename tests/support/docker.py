@@ -47,6 +47,18 @@ def heroku_manifest():
     return yaml.safe_load((REPO / "heroku.yml").read_text())
 
 
+def base_image():
+    """The image the Dockerfile builds FROM: the Python the production image runs."""
+    lines = (REPO / "Dockerfile").read_text().splitlines()
+    [base] = [line.split()[1] for line in lines if line.startswith("FROM ")]
+    return base
+
+
+def postgres_image():
+    """The PostgreSQL the development stack runs (docker-compose.yml's db service)."""
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]["db"]["image"]
+
+
 class Container:
     """A container started with `docker run -d`; removed when the test is done."""
 

@@ -5,7 +5,7 @@ import subprocess
 import time
 
 from tests.support.certificates import self_signed
-from tests.support.docker import Container, running, unique
+from tests.support.docker import Container, postgres_image, running, unique
 
 USER = "mysite"
 PASSWORD = "test-only-password"  # a throwaway container's
@@ -67,7 +67,7 @@ def postgres(network, tmp_path):
         "--env", f"POSTGRES_USER={USER}", "--env", f"POSTGRES_PASSWORD={PASSWORD}",
         "--entrypoint", "sh",
     ]  # fmt: skip
-    with running("postgres:17", "-c", START_WITH_TLS, options=options) as container:
+    with running(postgres_image(), "-c", START_WITH_TLS, options=options) as container:
         wait_until_ready(container)
         yield Postgres(container, alias)
 
