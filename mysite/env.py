@@ -91,9 +91,20 @@ def secret_key(name="SECRET_KEY", environ=os.environ):
     raise ConfigurationError(f"{name} {problem}: {KEY_ADVICE}")
 
 
+# Every Heroku app's default domain lies under this suffix (a public suffix: each name is another
+# site). Heroku's router delivers to a dyno only requests for that app's own domains.
+HEROKU_APP_DOMAINS = ".herokuapp.com"
+
+
 def allowed_hosts(name="ALLOWED_HOSTS", environ=os.environ):
-    """Host names this site answers to: ALLOWED_HOSTS, and the app's default Heroku domain when
-    Heroku's dyno metadata gives it (HEROKU_APP_DEFAULT_DOMAIN_NAME). '*' and URLs are refused."""
+    """Host names this site answers to: ALLOWED_HOSTS, plus the app's default Heroku domain when
+    Heroku's dyno metadata gives it (HEROKU_APP_DEFAULT_DOMAIN_NAME). '*' and URLs are refused.
+
+    On a Heroku dyno (DYNO set) with neither, names under .herokuapp.com answer: that is a
+    Deploy-button or review app before anyone could know its domain, which ends in a random
+    suffix. Heroku's router lets only the app's own domains reach it, so no other app's name can
+    arrive there, and any other Host still gets 400. Anywhere else, ALLOWED_HOSTS is required.
+    """
     howto = (
         "set it to the site's host names, comma-separated, e.g. myapp.herokuapp.com,www.example.com"
     )
@@ -112,14 +123,24 @@ def allowed_hosts(name="ALLOWED_HOSTS", environ=os.environ):
     default_domain = environ.get("HEROKU_APP_DEFAULT_DOMAIN_NAME", "").strip()
     if default_domain and default_domain not in hosts:
         hosts.append(default_domain)
+    if not hosts and environ.get("DYNO"):
+        hosts = [HEROKU_APP_DOMAINS]
     if not hosts:
         raise missing(name, howto, environ)
     return hosts
 
 
 def https_origins(hosts):
-    """CSRF trusted origins for host names: https only; '.example.com' means any subdomain."""
-    return [f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in hosts]
+    """CSRF trusted origins for host names: https only; '.example.com' means any subdomain.
+
+    The shared .herokuapp.com suffix is left out: it would trust every other app's pages. A form
+    posted to the host it came from needs no trusted origin anyway.
+    """
+    return [
+        f"https://*{host}" if host.startswith(".") else f"https://{host}"
+        for host in hosts
+        if host != HEROKU_APP_DOMAINS
+    ]
 
 
 def database(

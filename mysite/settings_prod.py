@@ -16,9 +16,14 @@ DEBUG = False
 SECRET_KEY = env.secret_key("SECRET_KEY")
 
 # Answer only our own host names: a forged Host header could poison password-reset links and caches.
+# A Deploy-button or review app starts with none (its domain ends in a random suffix, and no
+# command or release phase serves a Host): on a Heroku dyno, names under .herokuapp.com then
+# answer, because Heroku's router delivers only the app's own domains; any other Host gets 400.
+# A custom domain must be listed; dyno metadata narrows it to the app's exact domain (README).
 ALLOWED_HOSTS = env.allowed_hosts("ALLOWED_HOSTS")
 
-# Cross-origin POSTs are accepted from our own hosts over https only (CSRF "Origin checking").
+# Cross-origin POSTs are accepted from our own hosts over https only (CSRF "Origin checking");
+# never from the whole of .herokuapp.com, where every other app lives too.
 CSRF_TRUSTED_ORIGINS = env.https_origins(ALLOWED_HOSTS)
 
 # Heroku Postgres: required, reused across requests (600 s saves a connect per request),

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.support import docker
-from tests.support.dynos import release, serving_dyno
+from tests.support.dynos import app_config, release, serving_dyno
 from tests.support.environment import REPO
 from tests.support.http import RouterClient
 from tests.support.postgres import postgres, wait_for, wait_until_ready
@@ -27,10 +27,10 @@ def own_database(test_network, tmp_path):
 
 @pytest.fixture
 def dyno_on_own_database(image, test_network, own_database, heroku_manifest):
-    url = own_database.url()
-    for result in release(image, test_network, url, heroku_manifest):
+    config = app_config(own_database.url())
+    for result in release(image, test_network, config, heroku_manifest):
         assert result.returncode == 0, result.stderr
-    with serving_dyno(image, test_network, url, heroku_manifest) as started:
+    with serving_dyno(image, test_network, config, heroku_manifest) as started:
         yield started
 
 
@@ -81,11 +81,10 @@ def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
 def test_a_statement_slower_than_the_statement_timeout_ends_with_a_503(
     image, test_network, own_database, heroku_manifest
 ):
-    url = own_database.url()
-    for result in release(image, test_network, url, heroku_manifest):
+    config = app_config(own_database.url(), DATABASE_STATEMENT_TIMEOUT="2")
+    for result in release(image, test_network, config, heroku_manifest):
         assert result.returncode == 0, result.stderr
-    env = {"DATABASE_STATEMENT_TIMEOUT": "2"}
-    with serving_dyno(image, test_network, url, heroku_manifest, env=env) as dyno:
+    with serving_dyno(image, test_network, config, heroku_manifest) as dyno:
         locker = own_database.hold_table_lock("guestbook_entry", "mysite", seconds=10)
         page, seconds = timed(lambda: RouterClient(dyno.base_url).get("/", timeout=30))
         locker.wait(timeout=30)
@@ -196,11 +195,11 @@ def test_a_failing_migration_stops_the_release_and_leaves_the_schema_as_it_was(
     image, image_with_a_failing_migration, test_network, database_server, heroku_manifest
 ):
     database = database_server.create_database()
-    url = database_server.url(database)
-    [first] = release(image, test_network, url, heroku_manifest)
+    config = app_config(database_server.url(database))
+    [first] = release(image, test_network, config, heroku_manifest)
     assert first.returncode == 0, first.stderr
 
-    [failed] = release(image_with_a_failing_migration, test_network, url, heroku_manifest)
+    [failed] = release(image_with_a_failing_migration, test_network, config, heroku_manifest)
 
     assert failed.returncode != 0
     assert "division by zero" in failed.stderr
@@ -238,7 +237,8 @@ def silent_database(test_network):
 def test_a_database_that_never_answers_fails_requests_after_the_connect_timeout(
     image, test_network, silent_database, heroku_manifest
 ):
-    with serving_dyno(image, test_network, silent_database, heroku_manifest) as dyno:
+    config = app_config(silent_database)
+    with serving_dyno(image, test_network, config, heroku_manifest) as dyno:
         visitor = RouterClient(dyno.base_url)
         page, seconds = timed(lambda: visitor.get("/", timeout=30))
         assert page.status_code == 503

@@ -2,28 +2,28 @@
 
 import pytest
 
-from tests.support.dynos import release
+from tests.support.dynos import app_config, release
 
 
 @pytest.fixture
-def fresh_database(database_server):
-    return database_server.url(database_server.create_database())
+def new_app(database_server):
+    return app_config(database_server.url(database_server.create_database()))
 
 
 def test_the_release_command_applies_the_migrations(
-    image, test_network, database_server, fresh_database, heroku_manifest
+    image, test_network, database_server, new_app, heroku_manifest
 ):
-    [first] = release(image, test_network, fresh_database, heroku_manifest)
+    [first] = release(image, test_network, new_app, heroku_manifest)
     assert first.returncode == 0, first.stderr
     assert "Applying guestbook.0001_initial... OK" in first.stdout
-    database = fresh_database.rsplit("/", 1)[1]
+    database = new_app["DATABASE_URL"].rsplit("/", 1)[1]
     assert database_server.psql("SELECT to_regclass('guestbook_entry')", database) == (
         "guestbook_entry"
     )
 
 
-def test_a_second_release_is_a_no_op(image, test_network, fresh_database, heroku_manifest):
-    release(image, test_network, fresh_database, heroku_manifest)
-    [second] = release(image, test_network, fresh_database, heroku_manifest)
+def test_a_second_release_is_a_no_op(image, test_network, new_app, heroku_manifest):
+    release(image, test_network, new_app, heroku_manifest)
+    [second] = release(image, test_network, new_app, heroku_manifest)
     assert second.returncode == 0, second.stderr
     assert "No migrations to apply." in second.stdout

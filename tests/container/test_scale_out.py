@@ -5,7 +5,7 @@ ephemeral dynos demand, so any request may land on either replica."""
 import pytest
 
 from tests.support import docker
-from tests.support.dynos import start_dyno
+from tests.support.dynos import app_config, start_dyno
 from tests.support.environment import SITE_HOST, new_secret_key
 from tests.support.http import RouterClient
 from tests.support.router import running_router
@@ -20,10 +20,8 @@ def replicas(image, test_network, migrated_database, heroku_manifest):
     dynos = []
     try:
         for _ in range(2):
-            dyno = start_dyno(
-                image, test_network, migrated_database, heroku_manifest,
-                options=READ_ONLY, env={"SECRET_KEY": secret_key},
-            )  # fmt: skip
+            config = app_config(migrated_database, SECRET_KEY=secret_key)
+            dyno = start_dyno(image, test_network, config, heroku_manifest, options=READ_ONLY)
             dynos.append(dyno)
         for dyno in dynos:
             dyno.wait_until_serving(timeout=10)

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.support import docker
-from tests.support.dynos import serving_dyno, start_dyno
+from tests.support.dynos import app_config, serving_dyno, start_dyno
 from tests.support.http import RouterClient
 from tests.support.postgres import wait_for
 
@@ -15,7 +15,8 @@ HEROKU_SIGKILL_AFTER = 30
 
 @pytest.fixture
 def fresh_dyno(image, test_network, migrated_database, heroku_manifest):
-    with serving_dyno(image, test_network, migrated_database, heroku_manifest) as started:
+    config = app_config(migrated_database)
+    with serving_dyno(image, test_network, config, heroku_manifest) as started:
         yield started
 
 
@@ -56,9 +57,8 @@ def test_a_slow_request_in_flight_completes_after_sigterm(
 def test_a_missing_secret_key_stops_the_container_within_five_seconds_naming_it(
     image, test_network, migrated_database, heroku_manifest
 ):
-    dyno = start_dyno(
-        image, test_network, migrated_database, heroku_manifest, env={"SECRET_KEY": ""}
-    )
+    config = app_config(migrated_database, SECRET_KEY="")
+    dyno = start_dyno(image, test_network, config, heroku_manifest)
     try:
         assert dyno.container.wait_for_exit(timeout=5) < 5
         assert dyno.container.exit_code() != 0

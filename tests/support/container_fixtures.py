@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.support import docker
-from tests.support.dynos import release, serving_dyno
+from tests.support.dynos import app_config, release, serving_dyno
 from tests.support.environment import REPO
 from tests.support.postgres import postgres
 from tests.support.router import router_certificate, running_router
@@ -61,7 +61,7 @@ def heroku_manifest():
 def migrated_database(image, test_network, database_server, heroku_manifest):
     name = database_server.create_database()
     url = database_server.url(name)
-    for result in release(image, test_network, url, heroku_manifest):
+    for result in release(image, test_network, app_config(url), heroku_manifest):
         assert result.returncode == 0, result.stdout + result.stderr
     return url
 
@@ -69,7 +69,8 @@ def migrated_database(image, test_network, database_server, heroku_manifest):
 @pytest.fixture(scope="module")
 def dyno(image, test_network, migrated_database, heroku_manifest):
     """A web dyno serving a migrated database, started as Heroku would start it."""
-    with serving_dyno(image, test_network, migrated_database, heroku_manifest) as started:
+    config = app_config(migrated_database)
+    with serving_dyno(image, test_network, config, heroku_manifest) as started:
         yield started
 
 

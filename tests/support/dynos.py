@@ -1,5 +1,6 @@
-"""A Heroku dyno emulated with the real image: config vars in the environment, heroku.yml's
-commands under /bin/sh, an arbitrary UID, a random $PORT."""
+"""A Heroku dyno emulated with the real image: the app's config vars in the environment plus what
+the platform sets itself (DYNO; PORT in web dynos), heroku.yml's commands under /bin/sh, an
+arbitrary UID, a random $PORT."""
 
 import contextlib
 import os
@@ -11,27 +12,35 @@ import requests
 from tests.support import docker
 from tests.support.environment import SITE_HOST, new_secret_key
 
+# An arbitrary UID with no passwd entry, as platforms run containers.
+DYNO_USER = "54321"
 
-def heroku_environment(database_url, port, **extra):
-    """The environment a web dyno gets: config vars plus what the platform sets itself."""
-    variables = {
-        "PORT": str(port),
-        "DYNO": "web.1",
+
+def app_config(database_url, **overrides):
+    """The config vars most tests give their app: a database, a fresh key, the site's host name."""
+    return {
         "DATABASE_URL": database_url,
         "SECRET_KEY": new_secret_key(),
         "ALLOWED_HOSTS": SITE_HOST,
-        **extra,
+        **overrides,
     }
+
+
+def dyno_environment(config, dyno, port=None):
+    """`docker run` options for a dyno's environment: the config vars, DYNO, and PORT if web."""
+    variables = {**config, "DYNO": dyno}
+    if port is not None:
+        variables["PORT"] = str(port)
     return [arg for name, value in variables.items() for arg in ("--env", f"{name}={value}")]
 
 
-def release(image, network, database_url, manifest):
+def release(image, network, config, manifest):
     """The release phase: each command of heroku.yml's release section in a one-off container."""
     results = []
     for command in manifest["release"]["command"]:
         name = docker.unique("mysite-test-release")
-        options = ["--rm", "--name", name, "--network", network, "--user", "54321"]
-        options += heroku_environment(database_url, 5000)
+        options = ["--rm", "--name", name, "--network", network, "--user", DYNO_USER]
+        options += dyno_environment(config, "release.1")
         results.append(docker.docker("run", *options, image, "/bin/sh", "-c", command, check=False))
     return results
 
@@ -39,16 +48,17 @@ def release(image, network, database_url, manifest):
 class Dyno:
     """A web dyno: the image running heroku.yml's run.web under /bin/sh, as Heroku runs it."""
 
-    def __init__(self, container, port, started_at):
+    def __init__(self, container, port, started_at, host):
         self.container = container
         self.port = port
         self.started_at = started_at
+        self.host = host
         self.base_url = f"http://127.0.0.1:{container.host_port(port)}"
 
     def wait_until_serving(self, timeout):
         """Seconds from `docker run` to the first 200 on /healthz."""
         deadline = self.started_at + timeout
-        headers = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
+        headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
         while time.monotonic() < deadline:
             try:
                 response = requests.get(f"{self.base_url}/healthz", headers=headers, timeout=1)
@@ -73,19 +83,20 @@ class Dyno:
         )  # fmt: skip
 
 
-def start_dyno(image, network, database_url, manifest, port=None, options=(), env=None):
+def start_dyno(image, network, config, manifest, port=None, options=(), host=SITE_HOST):
+    """A web dyno as Heroku starts one; `host` is a name it answers to (its readiness probe)."""
     port = port or 20000 + int.from_bytes(os.urandom(2)) % 40000
     command = manifest["run"]["web"]
     docker_options = [
         "--network", network,
-        "--user", "54321",  # an arbitrary UID with no passwd entry, as platforms run containers
+        "--user", DYNO_USER,
         "--publish", f"127.0.0.1::{port}",
-        *heroku_environment(database_url, port, **(env or {})),
+        *dyno_environment(config, "web.1", port),
         *options,
     ]  # fmt: skip
     started_at = time.monotonic()
     container = docker.Container.run(image, "/bin/sh", "-c", command, options=docker_options)
-    return Dyno(container, port, started_at)
+    return Dyno(container, port, started_at, host)
 
 
 def run_web_argv(manifest):
@@ -95,9 +106,9 @@ def run_web_argv(manifest):
 
 
 @contextlib.contextmanager
-def serving_dyno(image, network, database_url, manifest, **options):
+def serving_dyno(image, network, config, manifest, **options):
     """A dyno started as Heroku starts one, once it serves; removed afterwards."""
-    dyno = start_dyno(image, network, database_url, manifest, **options)
+    dyno = start_dyno(image, network, config, manifest, **options)
     try:
         dyno.seconds_to_serve = dyno.wait_until_serving(timeout=10)
         yield dyno

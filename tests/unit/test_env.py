@@ -151,10 +151,24 @@ def test_a_url_in_allowed_hosts_is_refused_naming_the_host_to_give(entry, bare):
 
 
 def test_herokus_default_domain_is_allowed_when_dyno_metadata_gives_it():
-    environ = {"HEROKU_APP_DEFAULT_DOMAIN_NAME": "myapp-1234.herokuapp.com"}
+    environ = {"HEROKU_APP_DEFAULT_DOMAIN_NAME": "myapp-1234.herokuapp.com", "DYNO": "web.1"}
     assert env.allowed_hosts(environ=environ) == ["myapp-1234.herokuapp.com"]
     environ["ALLOWED_HOSTS"] = "www.example.com"
     assert env.allowed_hosts(environ=environ) == ["www.example.com", "myapp-1234.herokuapp.com"]
+
+
+@pytest.mark.parametrize("dyno", ["web.1", "release.7", "run.1234"])
+def test_a_heroku_dyno_without_allowed_hosts_answers_on_herokuapp_com_names(dyno):
+    assert env.allowed_hosts(environ={"DYNO": dyno}) == [".herokuapp.com"]
+
+
+def test_named_hosts_replace_the_herokuapp_com_fallback():
+    environ = {"DYNO": "web.1", "ALLOWED_HOSTS": "www.example.com"}
+    assert env.allowed_hosts(environ=environ) == ["www.example.com"]
+
+
+def test_csrf_never_trusts_every_herokuapp_com_app():
+    assert env.https_origins([".herokuapp.com", "www.example.com"]) == ["https://www.example.com"]
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,11 @@ import re
 import secrets
 
 import jsonschema
+import pytest
 import yaml
 
 from mysite import env
+from tests.support import app_setups
 from tests.support.environment import REPO
 
 # app.json as Heroku documents it ("app.json Schema", Dev Center): every key it knows, and
@@ -153,13 +155,37 @@ def test_heroku_generates_a_secret_key_the_settings_accept():
     assert env.secret_key(environ={"SECRET_KEY": generated}) == generated
 
 
-def test_app_json_lets_herokus_dyno_metadata_stand_in_for_allowed_hosts():
-    # The Deploy button and review apps cannot know the app's host name beforehand.
-    allowed_hosts = app_json()["env"]["ALLOWED_HOSTS"]
-    assert allowed_hosts["required"] is False
-    assert "runtime-dyno-metadata" in allowed_hosts["description"]
-    environ = {"HEROKU_APP_DEFAULT_DOMAIN_NAME": "review-pr-7-abc123.herokuapp.com"}
-    assert env.allowed_hosts(environ=environ) == ["review-pr-7-abc123.herokuapp.com"]
+@pytest.mark.parametrize("kind", ["button", "review"])
+def test_an_app_created_from_app_json_starts_with_a_key_a_database_and_production(kind):
+    config = app_setups.create(kind, "postgres://u:p@db:5432/d").config_vars
+    assert set(config) == {"PROD_SETTINGS", "SECRET_KEY", "DATABASE_URL"}
+    environ = {**config, "DYNO": "release.1"}
+    assert env.secret_key(environ=environ) == config["SECRET_KEY"]
+    assert env.allowed_hosts(environ=environ) == [".herokuapp.com"]
+
+
+def test_the_model_refuses_a_variable_a_person_would_have_to_type_in():
+    manifest = {**app_setups.app_json(), "env": {"API_TOKEN": {"description": "a token"}}}
+    with pytest.raises(AssertionError, match="API_TOKEN with no value"):
+        app_setups.create("button", "postgres://u:p@db:5432/d", manifest)
+
+
+def test_a_review_app_takes_app_jsons_review_overrides_and_the_names_it_declares():
+    manifest = {
+        **app_setups.app_json(),
+        "environments": {"review": {"env": {"PROD_SETTINGS": "True", "DEBUG_TOOLBAR": "off"}}},
+    }
+    manifest["env"] = {**manifest["env"], "HEROKU_PR_NUMBER": {"description": "the PR"}}
+    review = app_setups.create("review", "postgres://u:p@db:5432/d", manifest).config_vars
+    assert review["DEBUG_TOOLBAR"] == "off"
+    assert review["HEROKU_PR_NUMBER"] == "7"
+    with pytest.raises(AssertionError, match="HEROKU_PR_NUMBER with no value"):
+        app_setups.create("button", "postgres://u:p@db:5432/d", manifest)
+
+
+def test_a_new_apps_default_domain_ends_in_a_random_suffix():
+    app = app_setups.create("button", "postgres://u:p@db:5432/d")
+    assert re.fullmatch(rf"{app.name}-[0-9a-f]{{12}}\.herokuapp\.com", app.domain)
 
 
 def test_every_variable_app_json_describes_is_in_the_readme_table():
