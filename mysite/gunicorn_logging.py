@@ -3,12 +3,13 @@
 gunicorn hands the access-log format its fields ("atoms") with double quotes escaped,
 but the path arrives percent-decoded (%0A is a newline, %5C a backslash) and headers are
 the client's: either could add fields or whole lines. Each field here goes through the
-same quoting as every other log line (mysite/logfmt.py), so a request stays one line.
+same quoting as every other log line (mysite/logfmt.py), so a request stays one line, and each
+is cut to MAX_VALUE_BYTES, so the line stays under Heroku's 10,000-byte log line limit.
 """
 
 from gunicorn.glogging import Logger, SafeAtoms
 
-from mysite.logfmt import quote
+from mysite.logfmt import MAX_VALUE_BYTES, quote
 
 
 class LogfmtAtoms(SafeAtoms):
@@ -18,7 +19,7 @@ class LogfmtAtoms(SafeAtoms):
         dict.__init__(
             self,
             {
-                key: quote(value) if isinstance(value, str) else value
+                key: quote(value, MAX_VALUE_BYTES) if isinstance(value, str) else value
                 for key, value in atoms.items()
             },
         )

@@ -7,6 +7,7 @@ import time
 
 import requests
 
+from tests.support import waiting
 from tests.support.environment import PYTHON, REPO, SITE_HOST
 
 
@@ -34,6 +35,15 @@ class Server:
 
     def stderr(self):
         return self.stderr_path.read_text()
+
+    def logged_lines(self, text, timeout=5):
+        """The stdout lines holding `text`, once there is one: gunicorn logs a request just
+        after the client has its response."""
+        return waiting.until(
+            lambda: [line for line in self.stdout().splitlines() if text in line],
+            timeout,
+            what=f"a log line with {text!r}",
+        )
 
 
 def wait_until_answering(server, path="/healthz", host=SITE_HOST, timeout=20):

@@ -5,7 +5,8 @@ import sys
 
 from django.core.exceptions import DisallowedHost
 
-from mysite.logfmt import LogfmtFormatter, quote, request_id
+from mysite.logfmt import MAX_LINE_BYTES, LogfmtFormatter, quote, request_id
+from tests.support.logfmt import parse
 
 
 def record(message, exc_info=None, **extra):
@@ -60,3 +61,39 @@ def test_a_rejected_attack_is_logged_without_a_traceback():
     line = LogfmtFormatter().format(record(str(error), exception_info(error)))
     assert "exc=" not in line
     assert "evil.example" in line
+
+
+HEROKU_LOG_LINE_LIMIT = 10_000  # bytes: Logplex splits longer lines
+
+
+def deep_failure(depth, message):
+    if depth:
+        deep_failure(depth - 1, message)
+    raise RuntimeError(message)
+
+
+def test_a_huge_exception_is_logged_as_one_line_under_herokus_limit():
+    # A long message and a deep traceback, with characters quoting escapes and UTF-8 widens.
+    error_info = None
+    try:
+        deep_failure(200, 'first "line"\n' + "é\\" * 20_000 + "\nthe end")
+    except RuntimeError:
+        error_info = sys.exc_info()
+    handler_output = LogfmtFormatter().format(record("x" * 50_000, error_info))
+    lines = handler_output.splitlines()
+    assert len(lines) == 1
+    assert len(lines[0].encode()) <= MAX_LINE_BYTES < HEROKU_LOG_LINE_LIMIT
+    fields = parse(lines[0])
+    assert "characters cut]" in fields["msg"]
+    # The traceback keeps its first frame and its end, where the error is, around the cut.
+    assert fields["exc"].startswith("Traceback (most recent call last):")
+    assert "characters cut]" in fields["exc"]
+    assert fields["exc"].endswith("the end")
+
+
+def test_a_long_value_is_cut_in_its_middle_to_the_bytes_it_may_take():
+    value = quote("start-" + "a" * 5000 + "-end", max_bytes=100)
+    assert len(value.encode()) <= 100
+    assert value.startswith('"start-')
+    assert value.endswith('-end"')
+    assert quote("short", max_bytes=100) == "short"
