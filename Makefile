@@ -92,8 +92,9 @@ lint-python: venv ## ruff: lint and formatting
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-lint-docker: venv ## hadolint on the Dockerfiles
+lint-docker: venv ## hadolint on the Dockerfiles; no BuildKit-only syntax (Heroku builds with the classic builder)
 	$(BIN)/hadolint Dockerfile router/Dockerfile
+	$(BIN)/python scripts/check-classic-dockerfile Dockerfile router/Dockerfile
 
 lint-config: venv ## docker compose config, and the compose file, workflow and Dependabot against their schemas
 	$(COMPOSE) config --quiet
