@@ -126,6 +126,8 @@ heroku-check:
 heroku-create: heroku-check ## Create a Heroku app on the container stack, with Postgres and its config vars
 	heroku create --stack container
 	heroku addons:create $(POSTGRES_PLAN)
+# Provisioning runs in the background: the first release must not start before DATABASE_URL exists.
+	heroku addons:wait
 	heroku config:set SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"
 	heroku config:set ALLOWED_HOSTS="$$(heroku domains --json | $(PYTHON) -c 'import json, sys; print(",".join(d["hostname"] for d in json.load(sys.stdin)))')"
 

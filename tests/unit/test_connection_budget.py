@@ -35,3 +35,14 @@ def test_exceeding_the_limit_fails_with_the_overshoot_and_the_fix(monkeypatch, c
 def test_a_larger_plan_is_a_larger_limit(monkeypatch, capsys):
     output = budget(monkeypatch, capsys, "--dynos", "4", "--limit", "120")
     assert "total          34 of 120 allowed" in output
+
+
+def test_preboot_counts_the_old_and_new_web_dynos_together(monkeypatch, capsys):
+    output = budget(monkeypatch, capsys, "--preboot")
+    assert "preboot        8 more" in output
+    assert "total          17 of 20 allowed" in output
+
+
+def test_two_prebooted_dynos_do_not_fit_the_smallest_plan(monkeypatch, capsys):
+    with pytest.raises(CommandError, match="33 connections exceed the limit of 20 by 13"):
+        budget(monkeypatch, capsys, "--dynos", "2", "--preboot")

@@ -2,7 +2,9 @@
 
 With persistent connections (CONN_MAX_AGE) every gunicorn thread keeps one open, so
 a web dyno holds WEB_CONCURRENCY x GUNICORN_THREADS; the release phase and each
-one-off dyno (`heroku run`) hold one more. Workers and threads are read from
+one-off dyno (`heroku run`) hold one more. With preboot (`heroku features:enable preboot`), a
+deploy starts the new web dynos while the old ones still serve, for minutes: both sets hold
+connections at once (the release phase has finished by then). Workers and threads are read from
 gunicorn.conf.py itself, under the current environment.
 """
 
@@ -29,23 +31,29 @@ class Command(BaseCommand):
             "--one-off", type=int, default=1, help="one-off dynos at a time (default 1)"
         )
         parser.add_argument(
+            "--preboot",
+            action="store_true",
+            help="preboot is on: old and new web dynos overlap during a deploy",
+        )
+        parser.add_argument(
             "--limit",
             type=int,
             default=HEROKU_ESSENTIAL_0_LIMIT,
             help=f"the plan's connection limit (default {HEROKU_ESSENTIAL_0_LIMIT}: essential-0)",
         )
 
-    def handle(self, *args, dynos, one_off, limit, **options):
+    def handle(self, *args, dynos, one_off, preboot, limit, **options):
         workers, threads = gunicorn_concurrency()
         web = dynos * workers * threads
         release = 1
-        total = web + release + one_off
-        lines = [
-            f"web dynos      {dynos} x {workers} workers x {threads} threads = {web}",
-            f"release phase  {release}",
-            f"one-off dynos  {one_off}",
-            f"total          {total} of {limit} allowed",
-        ]
+        lines = [f"web dynos      {dynos} x {workers} workers x {threads} threads = {web}"]
+        if preboot:
+            lines.append(f"preboot        {web} more: old and new web dynos overlap in a deploy")
+            lines.append(f"release phase  {release} (done before the new web dynos start)")
+        else:
+            lines.append(f"release phase  {release}")
+        total = web + max(release, web if preboot else 0) + one_off
+        lines += [f"one-off dynos  {one_off}", f"total          {total} of {limit} allowed"]
         self.stdout.write("\n".join(lines))
         if total > limit:
             raise CommandError(
