@@ -36,14 +36,23 @@ http {
   uwsgi_temp_path $work/uwsgi;
   scgi_temp_path $work/scgi;
 
-  # X-Request-ID: the client's, or a new one (Heroku keeps a valid one it is sent).
-  map \$http_x_request_id \$router_request_id {
-    default \$http_x_request_id;
-    ""      \$request_id;
+  # X-Request-ID: the client's when it is 20 to 200 of [A-Za-z0-9+/=-], else a new UUID, as
+  # Heroku's router does (vegur_proxy_middleware; "HTTP Request IDs").
+  map \$request_id \$new_request_uuid {
+    "~^(?<a>.{8})(?<b>.{4})(?<c>.{4})(?<d>.{4})(?<e>.{12})\$" "\$a-\$b-\$c-\$d-\$e";
   }
-  # X-Request-Start: t=<unix time in milliseconds>, as Heroku sends it.
+  map \$http_x_request_id \$router_request_id {
+    "~^[A-Za-z0-9+/=-]{20,200}\$" \$http_x_request_id;
+    default \$new_request_uuid;
+  }
+  # X-Request-Start: the Unix time in milliseconds, bare, as Heroku sends it.
   map \$msec \$request_start_ms {
-    "~^(?<seconds>[0-9]+)\.(?<millis>[0-9]+)\$" "\$seconds\$millis";
+    "~^(?<seconds>[0-9]+)\\.(?<millis>[0-9]+)\$" "\$seconds\$millis";
+  }
+  # X-Forwarded-Port: the port the client used on Heroku's side, 443 or 80.
+  map \$scheme \$client_port {
+    https 443;
+    default 80;
   }
 
   log_format router 'router at=info method=\$request_method path="\$request_uri" host=\$host '
@@ -53,6 +62,8 @@ http {
 
   upstream dynos {
 $servers    keepalive 32;
+    # Router 2.0 keeps idle connections to a dyno for 90 s (gunicorn.conf.py's keepalive is longer).
+    keepalive_timeout 90s;
   }
 
   # Heroku's router keeps idle client connections for 90 s.
@@ -74,9 +85,10 @@ $servers    keepalive 32;
       proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Port \$server_port;
-      proxy_set_header X-Request-Start t=\$request_start_ms;
+      proxy_set_header X-Forwarded-Port \$client_port;
+      proxy_set_header X-Request-Start \$request_start_ms;
       proxy_set_header X-Request-ID \$router_request_id;
+      proxy_set_header Via "1.1 vegur";
       # Streamed to the dyno as it arrives, as Heroku's router does.
       proxy_request_buffering off;
       proxy_connect_timeout 5s;

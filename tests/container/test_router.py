@@ -1,14 +1,20 @@
-"""The local stand-in for Heroku's router does what the tests rely on: it ends TLS, forwards
-Heroku's headers, round-robins across web containers and gives up after 30 s with a 503."""
+"""The local stand-in for Heroku's router does what Heroku's does (heroku/vegur; "HTTP Routing",
+"HTTP Request IDs"): it ends TLS, forwards Heroku's headers as Heroku writes them, round-robins
+across web containers, gives up after 30 s with a 503, and closes an idle connection to a dyno
+after 90 s, before gunicorn would."""
 
 import itertools
+import re
+import socket
 import time
 
 import pytest
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.environment import REPO, SITE_HOST
 from tests.support.router import running_router
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 ECHO_PORT = 5000
 
@@ -58,28 +64,42 @@ def test_https_requests_are_forwarded_with_herokus_headers(echo_router):
     before_ms = time.time() * 1000
     headers = echoed(echo_router.browser().get("/"))["headers"]
     assert headers["x-forwarded-proto"] == "https"
-    assert headers["x-forwarded-port"] == "8443"
+    assert headers["x-forwarded-port"] == "443"  # the port the client used, not the router's own
     assert headers["x-forwarded-for"]  # the client's address, as the router saw it
-    start_ms = int(headers["x-request-start"].removeprefix("t="))
-    assert before_ms - 5000 < start_ms < time.time() * 1000 + 5000
+    assert headers["via"] == "1.1 vegur"
+    assert re.fullmatch(r"\d{13}", headers["x-request-start"])  # bare Unix milliseconds
+    assert before_ms - 5000 < int(headers["x-request-start"]) < time.time() * 1000 + 5000
 
 
-def test_plain_http_is_forwarded_as_http(echo_router):
+def test_plain_http_is_forwarded_as_http_from_port_80(echo_router):
     headers = echoed(echo_router.plain_http_browser().get("/"))["headers"]
     assert headers["x-forwarded-proto"] == "http"
+    assert headers["x-forwarded-port"] == "80"
 
 
-def test_a_request_id_is_generated_when_the_client_sends_none(echo_router):
+def test_a_request_id_is_a_new_uuid_when_the_client_sends_none(echo_router):
     first = echoed(echo_router.browser().get("/"))["headers"]["x-request-id"]
     second = echoed(echo_router.browser().get("/"))["headers"]["x-request-id"]
-    assert len(first) >= 20
+    assert UUID.fullmatch(first)
     assert first != second
 
 
-def test_a_request_id_from_the_client_is_kept(echo_router):
-    sent = "c0ffee00-1234-4abc-8def-0123456789ab"
+@pytest.mark.parametrize(
+    "sent",
+    ["c0ffee00-1234-4abc-8def-0123456789ab", "a" * 20, "Zz09+/=-" * 25, "b" * 200],
+)
+def test_a_request_id_of_20_to_200_allowed_characters_is_kept(echo_router, sent):
     headers = echoed(echo_router.browser().get("/", headers={"X-Request-ID": sent}))["headers"]
     assert headers["x-request-id"] == sent
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["a" * 19, "c" * 201, "has_an_underscore_000", "has.a.dot.0000000000", "space in it 0000000"],
+)
+def test_any_other_request_id_is_replaced_by_a_new_uuid(echo_router, sent):
+    headers = echoed(echo_router.browser().get("/", headers={"X-Request-ID": sent}))["headers"]
+    assert UUID.fullmatch(headers["x-request-id"])
 
 
 def test_requests_are_spread_round_robin_across_web_containers(echo_router, echo_servers):
@@ -94,3 +114,47 @@ def test_a_response_slower_than_30_seconds_becomes_a_503(echo_router):
     elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert 29 < elapsed < 36
+
+
+ROUTER_IDLE_SECONDS = 90  # Router 2.0's idle timeout for connections to a dyno
+TCP_ESTABLISHED = "01"
+
+
+def connections_from(dyno, address):
+    """Established TCP connections to the dyno's port from `address`, read from the dyno's
+    /proc/net/tcp and tcp6 (IPv4 peers of the [::] socket appear as IPv4-mapped addresses)."""
+    table = dyno.container.exec("cat", "/proc/net/tcp", "/proc/net/tcp6").stdout
+    count = 0
+    for line in table.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) < 4 or not fields[1].endswith(f":{dyno.port:04X}"):
+            continue
+        peer = fields[2].split(":")[0][-8:]  # the IPv4 address, little-endian hex
+        if fields[3] == TCP_ESTABLISHED and socket.inet_ntoa(bytes.fromhex(peer)[::-1]) == address:
+            count += 1
+    return count
+
+
+def test_the_router_closes_an_idle_connection_to_a_dyno_before_gunicorn_does(
+    dyno, router_image, test_network, router_tls
+):
+    upstream = f"{dyno.container.name}:{dyno.port}"
+    with running_router(router_image, test_network, [upstream], router_tls) as router:
+        network = router.container.inspect()["NetworkSettings"]["Networks"][test_network]
+        assert router.browser().get("/").status_code == 200
+        last_request = time.monotonic()
+        assert connections_from(dyno, network["IPAddress"]) >= 1  # kept alive by the router
+
+        time.sleep(max(0, last_request + ROUTER_IDLE_SECONDS - 5 - time.monotonic()))
+        # 85 s idle: gunicorn (keepalive 95 s) still holds it open.
+        assert connections_from(dyno, network["IPAddress"]) >= 1
+        # Past 90 s the router has closed it itself, so it never reuses one gunicorn closes.
+        waiting.until(
+            lambda: connections_from(dyno, network["IPAddress"]) == 0,
+            timeout=last_request + ROUTER_IDLE_SECONDS + 3 - time.monotonic(),
+            what="the router closing its idle connection",
+        )
+        assert time.monotonic() - last_request < 95
+        assert router.browser().get("/").status_code == 200
+        logs = router.container.logs()
+    assert "upstream" not in "\n".join(line for line in logs.splitlines() if "[error]" in line)
