@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mysite.middleware.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mysite.middleware.local_hsts.LocalHostWithoutHstsMiddleware",
     "mysite.middleware.content_security_policy.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mysite.middleware.body_limit.RequestBodyLimitMiddleware",

@@ -50,3 +50,25 @@ def test_a_body_at_the_limit_is_read_as_usual(client):
     body = "name=&message=" + "m" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 100)
     response = client.generic("POST", "/", body, "application/x-www-form-urlencoded")
     assert response.status_code == 400  # the form's own answer: a blank name, a long message
+
+
+HSTS_IN_PRODUCTION = {
+    "SECURE_HSTS_SECONDS": 31_536_000,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "ALLOWED_HOSTS": ["mysite.example.com", "localhost", "127.0.0.1"],
+}
+
+
+@pytest.mark.parametrize("host", ["localhost:8443", "127.0.0.1:8443", "localhost"])
+def test_a_site_on_this_machine_clears_hsts_instead_of_setting_a_year(client, settings, host):
+    for name, value in HSTS_IN_PRODUCTION.items():
+        setattr(settings, name, value)
+    response = client.get("/healthz", secure=True, headers={"Host": host})
+    assert response["Strict-Transport-Security"] == "max-age=0"
+
+
+def test_any_other_host_gets_a_year_of_hsts(client, settings):
+    for name, value in HSTS_IN_PRODUCTION.items():
+        setattr(settings, name, value)
+    response = client.get("/healthz", secure=True, headers={"Host": "mysite.example.com"})
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
