@@ -21,7 +21,7 @@ export DEV_GID := $(shell id -g)
 .DEFAULT_GOAL := help
 
 .PHONY: help up down logs shell migrate createsuperuser build prod test test-postgres lint lint-code \
-        lint-python lint-docker lint-config lint-django audit format bench clean \
+        lint-python lint-docker lint-config lint-django lint-migrations audit format bench clean \
         venv dev heroku-check heroku-create heroku-deploy heroku-logs
 
 help: ## Show the targets, one line each
@@ -86,7 +86,7 @@ test-postgres: venv ## Run the suite against PostgreSQL 17 in a throwaway contai
 
 lint: lint-code audit ## Every check: code, Dockerfiles, config files, Django; then the dependency audit
 
-lint-code: lint-python lint-docker lint-config lint-django ## Every check but the dependency audit
+lint-code: lint-python lint-docker lint-config lint-django lint-migrations ## Every check but the dependency audit
 
 lint-python: venv ## ruff: lint and formatting
 	$(BIN)/ruff check .
@@ -107,6 +107,11 @@ lint-django: venv ## No model change without its migration; the deploy check cle
 	PROD_SETTINGS=True ALLOWED_HOSTS=lint.example.com DATABASE_URL=postgres://lint@localhost/lint \
 	  SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The release phase migrates while the previous release still serves: a migration the running code
+# cannot work beside takes the site down. The linter reads PostgreSQL's own SQL for each migration.
+lint-migrations: venv ## No migration old code cannot run beside (dropped or renamed columns and tables, NOT NULL without a database default); needs Docker
+	scripts/with-postgres $(BIN)/python manage.py lintmigrations --no-cache
 
 audit: venv ## pip-audit: known vulnerabilities in requirements.txt (says NOT AUDITED when offline)
 	scripts/audit $(BIN)/pip-audit

@@ -10,8 +10,8 @@ import sys
 
 from mysite import env
 
-DEVELOPMENT = "mysite.settings"
-PRODUCTION = "mysite.settings_prod"
+DEVELOPMENT = "mysite.settings.development"
+PRODUCTION = "mysite.settings.production"
 
 # Exit status for a configuration error. 3 is gunicorn's "worker failed to
 # boot": when a gunicorn worker exits with it, the master stops instead of

@@ -1,5 +1,5 @@
 """Production settings with HSTS switched off: proves the deploy-check test can fail."""
 
-from mysite.settings_prod import *  # noqa: F403
+from mysite.settings.production import *  # noqa: F403
 
 SECURE_HSTS_SECONDS = 0

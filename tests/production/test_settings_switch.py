@@ -6,6 +6,7 @@ the two must never disagree.
 
 import pytest
 
+from mysite.settings_switch import DEVELOPMENT
 from tests.support.environment import PYTHON, clean_environ, new_secret_key
 from tests.support.processes import (
     error_lines,
@@ -22,14 +23,14 @@ PRODUCTION_VARIABLES = {
 }
 
 CASES = [
-    (None, "mysite.settings", True),
-    ("", "mysite.settings", True),
-    ("False", "mysite.settings", True),
-    ("false", "mysite.settings", True),
-    ("0", "mysite.settings", True),
-    ("True", "mysite.settings_prod", False),
-    ("true", "mysite.settings_prod", False),
-    ("1", "mysite.settings_prod", False),
+    (None, "mysite.settings.development", True),
+    ("", "mysite.settings.development", True),
+    ("False", "mysite.settings.development", True),
+    ("false", "mysite.settings.development", True),
+    ("0", "mysite.settings.development", True),
+    ("True", "mysite.settings.production", False),
+    ("true", "mysite.settings.production", False),
+    ("1", "mysite.settings.production", False),
 ]
 ENTRY_POINTS = ["manage.py", "mysite.wsgi", "mysite.asgi"]
 
@@ -53,7 +54,7 @@ def test_each_entry_point_runs_the_settings_prod_settings_selects(
 
 def test_development_runs_with_no_environment_at_all():
     assert loaded_settings("manage.py", clean_environ()) == {
-        "SETTINGS_MODULE": "mysite.settings",
+        "SETTINGS_MODULE": "mysite.settings.development",
         "DEBUG": True,
     }
 
@@ -83,12 +84,12 @@ def test_an_unreadable_prod_settings_stops_every_entry_point_with_one_line(entry
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
 def test_a_settings_module_contradicting_prod_settings_stops_every_entry_point(entry_point):
     environ = clean_environ(
-        PROD_SETTINGS="True", DJANGO_SETTINGS_MODULE="mysite.settings", **PRODUCTION_VARIABLES
+        PROD_SETTINGS="True", DJANGO_SETTINGS_MODULE=DEVELOPMENT, **PRODUCTION_VARIABLES
     )
     result = start(entry_point, environ)
     assert result.returncode != 0
     [line] = error_lines(result)
-    assert "DJANGO_SETTINGS_MODULE=mysite.settings contradicts PROD_SETTINGS=True" in line
+    assert f"DJANGO_SETTINGS_MODULE={DEVELOPMENT} contradicts PROD_SETTINGS=True" in line
 
 
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)

@@ -1,29 +1,13 @@
-"""Development settings for mysite. They run with no environment at all.
-
-Production (PROD_SETTINGS=True) runs mysite/settings_prod.py, which imports
-everything here and changes only what production needs.
-https://docs.djangoproject.com/en/5.2/ref/settings/
+"""Settings every environment shares: the apps, the middleware, templates, static files, and the
+protections that do not depend on https. development.py and production.py add only what they
+change; neither is imported by the other.
 """
 
 from pathlib import Path
 
-from mysite import env
-
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-# A throwaway key, good for development only: production refuses any key
-# starting with "django-insecure" and requires SECRET_KEY from the environment.
-SECRET_KEY = "django-insecure-development-only-never-use-this-key-in-production"  # noqa: S105
-
-DEBUG = True
-
-# Empty means localhost only while DEBUG is on; set ALLOWED_HOSTS to reach the
-# dev server by another name.
-ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 INSTALLED_APPS = [
-    # Static files are served by WhiteNoise in development as in production.
-    "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,25 +56,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "mysite.wsgi.application"
 
-# SQLite in the repository unless DATABASE_URL names another database
-# (docker compose points it at PostgreSQL).
-DATABASES = {"default": env.database(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# Nothing is cached in development, so a template edit shows on the next request.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # The largest request body accepted: a signed entry is under 5 KB and admin forms stay
 # far below this. Anything bigger gets 413 unread (mysite/middleware/body_limit.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # Content-Security-Policy, in Django 6.0's setting names (see
-# mysite/middleware/content_security_policy.py): our own scripts, styles, images and
-# fonts only; no inline code, no plugins, no framing; forms post only to us.
-# Development reports violations in the browser console without blocking (Django's
-# debug pages use inline styles); production enforces the same policy.
-SECURE_CSP_REPORT_ONLY = {
+# mysite/middleware/content_security_policy.py): our own scripts, styles, images and fonts only;
+# no inline code, no plugins, no framing; forms post only to us. Injected script cannot run (XSS)
+# and no site can frame us. Enforced everywhere but in development (development.py says why).
+SECURE_CSP = {
     "default-src": ["'none'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
@@ -115,7 +91,7 @@ USE_I18N = True
 USE_TZ = True
 
 # Static files are the same in both environments, so `collectstatic` runs at
-# image build time with these settings: no secret and no database needed.
+# image build time with the development settings: no secret and no database needed.
 # While DEBUG is on, templates link the unhashed names and WhiteNoise serves
 # them straight from the apps; with DEBUG off, the hashed, compressed copies.
 STATIC_URL = "static/"
