@@ -1,19 +1,32 @@
-"""While the database is unreachable or too slow, pages answer a short 503, not a 500 traceback.
+"""While the database is unreachable, too slow, or refusing writes, pages answer a short 503, not
+a 500 traceback.
 
 Connections give up after a few seconds (connect_timeout) and statements after
 DATABASE_STATEMENT_TIMEOUT, so a request fails fast; CONN_HEALTH_CHECKS replaces stale
-connections once the database is back.
+connections once the database is back. A database that refuses writes says so as an
+OperationalError (disk full, SQLSTATE 53100) or, for a read-only transaction (a server in
+read-only mode, a standby), as an InternalError with SQLSTATE 25006: both are temporary.
 """
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+READ_ONLY_SQL_TRANSACTION = "25006"
+
+
+def is_outage(exception):
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return True
+    cause = getattr(exception, "__cause__", None)
+    return isinstance(exception, InternalError) and (
+        getattr(cause, "pgcode", None) == READ_ONLY_SQL_TRANSACTION
+    )
 
 
 class DatabaseOutageMiddleware:
@@ -24,10 +37,10 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not is_outage(exception):
             return None
         first_line = (str(exception).strip().splitlines() or [type(exception).__name__])[0]
-        logger.warning("database unavailable or too slow: %s", first_line)
+        logger.warning("database unavailable, too slow or refusing writes: %s", first_line)
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

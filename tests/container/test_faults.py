@@ -78,6 +78,32 @@ def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
     assert dyno.container.running()
 
 
+def set_read_only(database, on):
+    """The whole server refuses writes, as in read-only mode: every session's next transaction."""
+    database.psql(f"ALTER SYSTEM SET default_transaction_read_only = {'on' if on else 'off'}")
+    database.psql("SELECT pg_reload_conf()")
+
+
+def test_a_database_that_refuses_writes_gives_a_503_and_still_serves_reads(
+    dyno_on_own_database, own_database
+):
+    visitor = RouterClient(dyno_on_own_database.base_url)
+    token = visitor.csrf_token_from(visitor.get("/"))
+    signature = {"csrfmiddlewaretoken": token, "name": "Read Only", "message": "refused"}
+    set_read_only(own_database, on=True)
+    try:
+        refused = visitor.post("/", signature)
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "5"
+        assert "Temporarily unavailable" in refused.text
+        assert visitor.get("/").status_code == 200
+    finally:
+        set_read_only(own_database, on=False)
+    assert visitor.post("/", signature).status_code == 302
+    logs = dyno_on_own_database.container.logs()
+    assert "cannot execute INSERT in a read-only transaction" in logs
+
+
 def test_a_statement_slower_than_the_statement_timeout_ends_with_a_503(
     image, test_network, own_database, heroku_manifest
 ):
