@@ -29,9 +29,6 @@ if importlib.util.find_spec("django_migration_linter"):
 # (docker compose points it at PostgreSQL).
 DATABASES = {"default": env.database(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}  # noqa: F405
 
-# Nothing is cached in development, so a template edit shows on the next request.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
 # The policy is reported in the browser console, not enforced: Django's debug pages use
 # inline styles.
 SECURE_CSP_REPORT_ONLY, SECURE_CSP = SECURE_CSP, {}  # noqa: F405

@@ -94,10 +94,6 @@ X_FRAME_OPTIONS = "DENY"
 # Our pages get a browsing context of their own: a page we open cannot reach back (tabnabbing).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Rendered fragments are kept in each process's memory: the guestbook's keys are the
-# content itself (guestbook/views.py), so no process or dyno can serve a stale page.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
 # While the database is unreachable or too slow, pages answer a short 503, and recover.
 MIDDLEWARE = [*MIDDLEWARE, "mysite.middleware.database_outage.DatabaseOutageMiddleware"]  # noqa: F405
 
