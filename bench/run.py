@@ -6,8 +6,8 @@ in turn, round after round; a ratio is the median of its per-round ratios.
 
 - The guestbook page (1,000 entries seeded) under this project's configuration, against
   a ceiling (a bare WSGI callable answering the very same response bytes under the same
-  gunicorn configuration) and against two alternatives: the seed's `gunicorn mysite.wsgi`
-  (gunicorn's defaults) and Heroku's getting-started gunicorn configuration.
+  gunicorn configuration) and against two alternatives: gunicorn's defaults
+  (`gunicorn mysite.wsgi`) and Heroku's getting-started gunicorn configuration.
 - The hashed stylesheet, gzip and plain, against its own ceilings and against nginx.
 - The image's size and build times, start-up and shutdown, memory under load.
 
@@ -264,7 +264,7 @@ def stylesheet(server, data):
 def measure_page(network, env, mounts, data):
     """The guestbook page: this project, its ceiling, the two alternatives, side by side."""
     alternatives = {
-        "page_seed_config": ["gunicorn", "--config", "/dev/null", "--bind", "0.0.0.0:8000",
+        "page_gunicorn_defaults": ["gunicorn", "--config", "/dev/null", "--bind", "0.0.0.0:8000",
                              "mysite.wsgi"],
         "page_heroku_config": ["gunicorn", "--config",
                                "/bench/gunicorn_heroku_getting_started.py", "mysite.wsgi"],

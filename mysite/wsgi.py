@@ -7,13 +7,6 @@ from mysite.settings_switch import activate_or_exit
 
 activate_or_exit()
 
-from django.conf import settings  # noqa: E402 - settings first
-from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402 - settings first
 
 application = get_wsgi_application()
-
-if not settings.DEBUG:
-    # Production: static files are answered before Django's request handling (make bench).
-    from mysite.static_first import StaticFilesFirst
-
-    application = StaticFilesFirst(application)

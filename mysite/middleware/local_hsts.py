@@ -2,16 +2,16 @@
 
 `make prod` serves production settings at https://localhost:8443. A year of HSTS for localhost
 would make the browser refuse plain http://localhost:8000 (the development server) for a year:
-browsers keep HSTS per host name, whatever the port. So for localhost and loopback addresses
-the header says `max-age=0`, which also clears a policy an earlier visit left. Django's
-SecurityMiddleware, outside this one, adds its policy only to a response that has none: every
-other host gets it unchanged.
+browsers keep HSTS per host name, whatever the port. So for localhost and loopback addresses the
+policy Django's SecurityMiddleware sets becomes `max-age=0`, which also clears one an earlier
+visit left. This middleware sits outside SecurityMiddleware and WhiteNoise, so static files are
+covered too; every other host keeps the policy unchanged.
 """
 
-from django.conf import settings
 from django.http.request import split_domain_port
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+HSTS = "Strict-Transport-Security"
 
 
 class LocalHostWithoutHstsMiddleware:
@@ -22,6 +22,6 @@ class LocalHostWithoutHstsMiddleware:
         response = self.get_response(request)
         # The raw header: an invalid Host was answered 400 already and must not raise again here.
         host, _port = split_domain_port(request.META.get("HTTP_HOST", ""))
-        if settings.SECURE_HSTS_SECONDS and request.is_secure() and host in LOCAL_HOSTS:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=0")
+        if HSTS in response and host in LOCAL_HOSTS:
+            response[HSTS] = "max-age=0"
         return response

@@ -18,20 +18,23 @@ INSTALLED_APPS = [
     "guestbook",
 ]
 
-# Outermost first. The security headers wrap everything, static files included; oversized
-# bodies are refused before anything reads them; WhiteNoise serves static files only after
-# Django's Host check (CommonMiddleware), so a forged Host gets 400 there too. (Production
-# WSGI answers valid static requests before all this: mysite/static_first.py.)
+# Outermost first. WhiteNoise sits where its documentation puts it, directly after
+# SecurityMiddleware: a static file gets Django's security headers (HSTS, nosniff, Referrer-Policy,
+# COOP) and is sent before anything else runs. It is sent whatever the Host header says, as the
+# same bytes for every host (no link or cookie in it depends on the host, so a forged Host poisons
+# nothing); every page still gets 400 for a forged Host. Pages also get the Content-Security-Policy
+# and X-Frame-Options, which govern documents. Oversized bodies are refused before anything reads
+# them.
 MIDDLEWARE = [
     "mysite.middleware.request_id.RequestIdMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "mysite.middleware.local_hsts.LocalHostWithoutHstsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "mysite.middleware.content_security_policy.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mysite.middleware.body_limit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
