@@ -20,7 +20,7 @@ export DEV_GID := $(shell id -g)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help up down logs shell migrate createsuperuser build prod test test-postgres lint lint-code \
+.PHONY: help up down logs shell migrate createsuperuser build prod test test-all test-postgres lint lint-code \
         lint-python lint-docker lint-config lint-django lint-migrations audit format bench clean \
         venv dev heroku-check heroku-create heroku-deploy heroku-logs
 
@@ -78,11 +78,17 @@ dev: venv ## Run the dev server without Docker: SQLite, http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py runserver 127.0.0.1:$(WEB_PORT)
 
-test: venv ## Run the whole test suite (container and browser tests need Docker and Chromium)
+# The tests that need neither Docker, a browser nor the Heroku CLI (pyproject.toml's markers).
+FAST_TESTS = -m "not container and not browser and not heroku_cli"
+
+test: venv ## Run every test that needs neither Docker nor a browser, on SQLite (about a minute)
+	$(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
+
+test-all: venv ## Run the whole suite: container, browser and Heroku CLI tests too (CI: REQUIRE_DOCKER=1)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: venv ## Run the suite against PostgreSQL 17 in a throwaway container (needs Docker)
-	scripts/with-postgres $(BIN)/python -m pytest -m "not container and not browser and not docs" $(PYTEST_ARGS)
+test-postgres: venv ## Run make test's tests against PostgreSQL 17 in a throwaway container (needs Docker)
+	scripts/with-postgres $(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
 
 lint: lint-code audit ## Every check: code, Dockerfiles, config files, Django; then the dependency audit
 

@@ -10,7 +10,6 @@ pytest_plugins = ["tests.support.container_fixtures"]
 MARKED_FOLDERS = {
     "container": pytest.mark.container,
     "browser": pytest.mark.browser,
-    "docs": pytest.mark.docs,
 }
 
 

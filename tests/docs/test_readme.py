@@ -106,6 +106,7 @@ def heroku_cli(tmp_path_factory):
     return help_for
 
 
+@pytest.mark.heroku_cli
 def test_every_heroku_command_exists_and_takes_the_flags_used(heroku_cli):
     checked = set()
     for line in heroku_command_lines():
@@ -162,9 +163,6 @@ class Runner:
             PROD_PORT=str(self.ports["8443"]),
             MYSITE_IMAGE=docker.unique("mysite-test-readme") + ":latest",
             VENV=str(REPO / ".venv"),  # the suite's virtualenv: make venv is CI's own check
-            # make test here runs the in-process and process suites: the container, browser
-            # and docs suites are running around this very test.
-            PYTEST_ADDOPTS="-m 'not container and not browser and not docs'",
             BENCH_ROUNDS="1",
             BENCH_ROUND_SECONDS="2",
             BENCH_WARMUP_SECONDS="1",
