@@ -8,11 +8,11 @@ import time
 import pytest
 import requests
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.dynos import app_config, release, serving_dyno
 from tests.support.environment import REPO
 from tests.support.http import RouterClient
-from tests.support.postgres import postgres, wait_for, wait_until_ready
+from tests.support.postgres import postgres, wait_until_ready
 
 HEROKU_SIGKILL_AFTER = 30
 IN_FLIGHT = 3  # fewer than one gunicorn worker's threads (GUNICORN_THREADS defaults to 4)
@@ -40,16 +40,6 @@ def timed(request):
     return response, time.monotonic() - started
 
 
-def poll_until(condition, timeout):
-    """Seconds until condition() held; fails after timeout."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s")
-
-
 def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
     dyno_on_own_database, own_database
 ):
@@ -59,7 +49,7 @@ def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
 
     docker.docker("stop", own_database.container.name)
 
-    poll_until(lambda: visitor.get("/readyz").status_code == 503, timeout=5)
+    waiting.until(lambda: visitor.get("/readyz").status_code == 503, timeout=5)
     assert visitor.get("/readyz").json()["reason"] == "database unreachable"
     page, seconds = timed(lambda: visitor.get("/", timeout=15))
     assert page.status_code == 503
@@ -71,7 +61,7 @@ def test_a_database_outage_gives_fast_503s_and_recovers_without_a_restart(
 
     docker.docker("start", own_database.container.name)
     wait_until_ready(own_database.container)
-    poll_until(lambda: visitor.get("/").status_code == 200, timeout=5)
+    waiting.until(lambda: visitor.get("/").status_code == 200, timeout=5)
     assert visitor.get("/readyz").status_code == 200
     restarts = dyno.container.inspect()["RestartCount"]
     assert restarts == 0
@@ -132,8 +122,9 @@ def test_a_worker_killed_with_sigkill_is_replaced(dyno_on_own_database):
     workers = gunicorn_workers(dyno)
     assert len(workers) == 2
     dyno.container.exec("sh", "-c", f"kill -KILL {workers[0]}")
-    poll_until(lambda: len(gunicorn_workers(dyno)) == 2 and workers[0] not in gunicorn_workers(
-        dyno), timeout=10)  # fmt: skip
+    waiting.until(
+        lambda: (now := gunicorn_workers(dyno)) and len(now) == 2 and workers[0] not in now, 10
+    )
     assert f"Worker (pid:{workers[0]}) was sent SIGKILL" in dyno.container.logs()
     visitor = RouterClient(dyno.base_url)
     assert [visitor.get("/").status_code for _ in range(20)] == [200] * 20
@@ -154,7 +145,9 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_exits_0(
     blocked = [threading.Thread(target=visit, args=(n,)) for n in range(IN_FLIGHT)]
     for thread in blocked:
         thread.start()
-    wait_for(lambda: own_database.count("pg_locks WHERE NOT granted", "mysite") >= IN_FLIGHT)
+    waiting.until(
+        lambda: own_database.count("pg_locks WHERE NOT granted", "mysite") >= IN_FLIGHT, 10
+    )
 
     # Load around them: visitors keep arriving until the dyno stops listening.
     load_results = []

@@ -42,11 +42,7 @@ def echo_router(echo_servers, router_image, test_network, router_tls):
     upstreams = [f"{container.name}:{ECHO_PORT}" for container in echo_servers]
     with running_router(router_image, test_network, upstreams, router_tls) as started:
         # Wait until both upstreams answer through the router.
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if started.browser().get("/").status_code == 200:
-                break
-            time.sleep(0.2)
+        waiting.until(lambda: started.browser().get("/").status_code == 200, 20, 0.2)
         yield started
 
 

@@ -5,10 +5,9 @@ import time
 
 import pytest
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.dynos import app_config, serving_dyno, start_dyno
 from tests.support.http import RouterClient
-from tests.support.postgres import wait_for
 
 HEROKU_SIGKILL_AFTER = 30
 
@@ -44,7 +43,7 @@ def test_a_slow_request_in_flight_completes_after_sigterm(
     )
     request.start()
     # The page's query is waiting on the lock: the request is in flight.
-    wait_for(lambda: database_server.count("pg_locks WHERE NOT granted", database) > 0)
+    waiting.until(lambda: database_server.count("pg_locks WHERE NOT granted", database) > 0, 10)
     seconds = stop(fresh_dyno.container)
     request.join(timeout=30)
     locker.wait(timeout=30)

@@ -6,10 +6,10 @@ import os
 import secrets
 import shlex
 import subprocess
-import time
 
 import yaml
 
+from tests.support import waiting
 from tests.support.environment import REPO
 
 
@@ -93,13 +93,10 @@ class Container:
         return docker("exec", self.name, *command, check=check)
 
     def wait_for_exit(self, timeout):
-        """Seconds until the container stopped; raises if it is still running after timeout."""
-        start = time.monotonic()
-        while self.running():
-            if time.monotonic() - start > timeout:
-                raise AssertionError(f"{self.name} still running after {timeout} s:\n{self.logs()}")
-            time.sleep(0.05)
-        return time.monotonic() - start
+        """Seconds until the container stopped; fails if it is still running after timeout."""
+        return waiting.seconds_until(
+            lambda: not self.running(), timeout, what=lambda: f"{self.name} to stop:\n{self.logs()}"
+        )
 
     def remove(self):
         docker("rm", "--force", "--volumes", self.name, check=False)

@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.environment import SITE_HOST, new_secret_key
 
 # An arbitrary UID with no passwd entry, as platforms run containers.
@@ -57,19 +57,19 @@ class Dyno:
 
     def wait_until_serving(self, timeout):
         """Seconds from `docker run` to the first 200 on /healthz."""
-        deadline = self.started_at + timeout
         headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
-        while time.monotonic() < deadline:
-            try:
+
+        def serving():
+            with contextlib.suppress(requests.ConnectionError):
                 response = requests.get(f"{self.base_url}/healthz", headers=headers, timeout=1)
-                if response.status_code == 200:
-                    return time.monotonic() - self.started_at
-            except requests.ConnectionError:
-                pass
+                return response.status_code == 200
             if not self.container.running():
-                break
-            time.sleep(0.05)
-        raise AssertionError(f"not serving within {timeout} s:\n{self.container.logs()}")
+                raise AssertionError(f"the dyno exited:\n{self.container.logs()}")
+            return False
+
+        return waiting.seconds_until(
+            serving, timeout, since=self.started_at, what=lambda: self.container.logs()
+        )
 
     def django_shell(self, code):
         """Run Python in the dyno's Django (`manage.py shell -c`); return what it printed."""

@@ -2,8 +2,8 @@
 
 import contextlib
 import subprocess
-import time
 
+from tests.support import waiting
 from tests.support.certificates import self_signed
 from tests.support.docker import Container, postgres_image, running, unique
 
@@ -45,7 +45,9 @@ class Postgres:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(lambda: self.count("pg_locks WHERE mode = 'AccessExclusiveLock'", database) > 0)
+        waiting.until(
+            lambda: self.count("pg_locks WHERE mode = 'AccessExclusiveLock'", database) > 0, 10
+        )
         return locker
 
     def count(self, rows, database):
@@ -72,21 +74,10 @@ def postgres(network, tmp_path):
         yield Postgres(container, alias)
 
 
-def wait_for(condition, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"still not true after {timeout} s: {condition}")
-
-
 def wait_until_ready(container: Container, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def ready():
         # The entrypoint's first start is a private one for initdb; wait for the real server.
-        ready = container.exec("pg_isready", "-h", "127.0.0.1", "-U", USER, check=False)
-        if ready.returncode == 0 and "init process complete" in container.logs():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"PostgreSQL did not start:\n{container.logs()}")
+        answer = container.exec("pg_isready", "-h", "127.0.0.1", "-U", USER, check=False)
+        return answer.returncode == 0 and "init process complete" in container.logs()
+
+    waiting.until(ready, timeout, 0.2, what=lambda: f"PostgreSQL to start:\n{container.logs()}")

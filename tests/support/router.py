@@ -1,11 +1,10 @@
 """The local stand-in for Heroku's router (router/), run in front of web containers."""
 
 import contextlib
-import time
 
 import requests
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.certificates import self_signed
 from tests.support.environment import SITE_HOST
 from tests.support.http import RouterClient
@@ -48,10 +47,10 @@ def running_router(image, network, upstreams, certificate):
 
 
 def wait_until_listening(router, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers():
+        url, headers = router.http_url + "/healthz", {"Host": SITE_HOST}
         with contextlib.suppress(requests.ConnectionError):
-            requests.get(router.http_url + "/healthz", headers={"Host": SITE_HOST}, timeout=2)
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"the router did not start:\n{router.container.logs()}")
+            return requests.get(url, headers=headers, timeout=2).status_code  # any answer will do
+        return None
+
+    waiting.until(answers, timeout, 0.1, what=lambda: f"the router:\n{router.container.logs()}")

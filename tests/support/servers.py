@@ -3,7 +3,6 @@
 import contextlib
 import socket
 import subprocess
-import time
 
 import requests
 
@@ -47,8 +46,7 @@ class Server:
 
 
 def wait_until_answering(server, path="/healthz", host=SITE_HOST, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers():
         if server.process.poll() is not None:
             raise RuntimeError(
                 f"server exited with {server.process.returncode}:\n"
@@ -59,10 +57,10 @@ def wait_until_answering(server, path="/healthz", host=SITE_HOST, timeout=20):
             response = requests.get(
                 server.base_url + path, headers=headers, timeout=2, allow_redirects=False
             )
-            if response.status_code == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"server did not answer {path} within {timeout} s:\n{server.stderr()}")
+            return response.status_code == 200
+        return False
+
+    waiting.until(answers, timeout, 0.1, what=lambda: f"{path} to answer:\n{server.stderr()}")
 
 
 @contextlib.contextmanager
