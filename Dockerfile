@@ -12,6 +12,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PATH=/opt/venv/bin:$PATH
 
+# curl: Heroku streams the release phase's output to `git push` and
+# `heroku releases:output` only when the image has it (otherwise only `heroku logs`
+# shows it). First, as it changes least; no package lists are kept in the layer.
+# Unpinned on purpose: Debian's security updates come with every rebuild.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+
 # The app's own user: containers do not run as root (and any other UID, with
 # no passwd entry, works too, as platforms run them).
 RUN groupadd --system --gid 10001 mysite \
