@@ -1,7 +1,9 @@
 # One image, two environments. Heroku runs it as the production web dyno
 # (heroku.yml); docker compose runs it as the development stack
 # (docker-compose.yml, which switches PROD_SETTINGS off and mounts your code).
-FROM python:3.13-slim
+# Three stages: `app` holds everything; `release` and `web` only set its command.
+# `web` comes last, so `docker build .` and heroku.yml's build give the web image.
+FROM python:3.13-slim AS app
 
 # Nothing writes .pyc files at run time (the code is read-only to the app's
 # user, and compose mounts your tree); logs are unbuffered; pip is quiet and
@@ -48,7 +50,15 @@ RUN python manage.py collectstatic --noinput --verbosity 0 \
 ENV PROD_SETTINGS=True
 USER 10001:10001
 
-# Exec form: gunicorn is PID 1 and gets SIGTERM itself, so it drains in-flight
-# requests on `docker stop` or a dyno restart. It reads /app/gunicorn.conf.py
-# ($PORT, workers, timeouts). heroku.yml's run.web is this same command.
+# The release phase of a Container Registry deploy (`heroku container:release web
+# release`): Heroku runs the image pushed as `release` with no command, so its CMD is
+# the migration, the very command of heroku.yml's release section and the Procfile.
+FROM app AS release
+CMD ["python", "manage.py", "migrate", "--noinput"]
+
+# The web dyno, and the default target. Exec form: gunicorn is PID 1 and gets
+# SIGTERM itself, so it drains in-flight requests on `docker stop` or a dyno restart.
+# It reads /app/gunicorn.conf.py ($PORT, workers, timeouts). heroku.yml's run.web is
+# this same command; the Container Registry path runs it through `/bin/sh -c`.
+FROM app AS web
 CMD ["gunicorn", "mysite.wsgi"]
