@@ -3,6 +3,7 @@ fresh copy of the repository; every other shell block deploys to Heroku, and eac
 command in it (and in the Makefile's Heroku targets) is checked against the Heroku CLI's own
 help: the command exists and takes the flags the README gives it."""
 
+import functools
 import os
 import re
 import shlex
@@ -113,6 +114,7 @@ def heroku_cli(tmp_path_factory):
         pytest.skip(reason)
     home = tmp_path_factory.mktemp("heroku-home")  # the CLI keeps its state under $HOME
 
+    @functools.cache  # each CLI start takes seconds; many lines share a subcommand
     def help_for(subcommand):
         result = subprocess.run(
             [path, subcommand, "--help"], capture_output=True, text=True, timeout=120,
