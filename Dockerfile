@@ -1,7 +1,9 @@
 # One image, two environments. Heroku runs it as the production web dyno
 # (heroku.yml); docker compose runs it as the development stack
 # (docker-compose.yml, which switches PROD_SETTINGS off and mounts your code).
-FROM python:3.13-slim
+# Three stages: `app` holds everything; `release` and `web` only set its command.
+# `web` comes last, so `docker build .` and heroku.yml's build give the web image.
+FROM python:3.13-slim AS app
 
 # Nothing writes .pyc files at run time (the code is read-only to the app's
 # user, and compose mounts your tree); logs are unbuffered; pip is quiet and
@@ -11,6 +13,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PATH=/opt/venv/bin:$PATH
+
+# curl: Heroku streams the release phase's output to `git push` and
+# `heroku releases:output` only when the image has it (otherwise only `heroku logs`
+# shows it). First, as it changes least; no package lists are kept in the layer.
+# Unpinned on purpose: Debian's security updates come with every rebuild.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
 
 # The app's own user: containers do not run as root (and any other UID, with
 # no passwd entry, works too, as platforms run them).
@@ -39,7 +50,15 @@ RUN python manage.py collectstatic --noinput --verbosity 0 \
 ENV PROD_SETTINGS=True
 USER 10001:10001
 
-# Exec form: gunicorn is PID 1 and gets SIGTERM itself, so it drains in-flight
-# requests on `docker stop` or a dyno restart. It reads /app/gunicorn.conf.py
-# ($PORT, workers, timeouts). heroku.yml's run.web is this same command.
+# The release phase of a Container Registry deploy (`heroku container:release web
+# release`): Heroku runs the image pushed as `release` with no command, so its CMD is
+# the migration, the very command of heroku.yml's release section and the Procfile.
+FROM app AS release
+CMD ["python", "manage.py", "migrate", "--noinput"]
+
+# The web dyno, and the default target. Exec form: gunicorn is PID 1 and gets
+# SIGTERM itself, so it drains in-flight requests on `docker stop` or a dyno restart.
+# It reads /app/gunicorn.conf.py ($PORT, workers, timeouts). heroku.yml's run.web is
+# this same command; the Container Registry path runs it through `/bin/sh -c`.
+FROM app AS web
 CMD ["gunicorn", "mysite.wsgi"]

@@ -13,6 +13,10 @@ export WEB_PORT ?= 8000
 POSTGRES_PLAN = $(shell sed -n 's/^ *- plan: *//p' heroku.yml)
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k guestbook -x"
 PYTEST_ARGS ?=
+# The Heroku app a Container Registry deploy goes to: make heroku-container-deploy APP=my-app
+APP ?=
+# Where the Container Registry images are tagged for: Heroku's registry (tests use a local one).
+HEROKU_REGISTRY ?= registry.heroku.com
 
 # The dev container runs as you, so files it creates (migrations) are yours.
 export DEV_UID := $(shell id -u)
@@ -22,10 +26,11 @@ export DEV_GID := $(shell id -g)
 
 .PHONY: help up down logs shell migrate createsuperuser build prod test test-all test-postgres lint lint-code \
         lint-python lint-docker lint-config lint-django lint-migrations audit format bench clean \
-        venv dev heroku-check heroku-create heroku-deploy heroku-logs
+        venv dev heroku-check heroku-create heroku-deploy heroku-logs heroku-container-images \
+        heroku-container-deploy
 
 help: ## Show the targets, one line each
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-24s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # --- The Docker stacks ---------------------------------------------------------------
 
@@ -147,3 +152,25 @@ heroku-deploy: heroku-check ## Deploy: push main to Heroku, which builds, migrat
 
 heroku-logs: heroku-check ## Follow the Heroku app's logs
 	heroku logs --tail
+
+# --- Heroku's Container Registry (heroku container:push/release) ------------------------
+
+# An image of one Dockerfile stage as Heroku's registry takes it: linux/amd64 (what dynos
+# run, whatever the machine), without provenance or SBOM attestations, in Docker's media
+# types (a Docker V2 schema 2 manifest, not OCI's), loaded into the engine to push from there.
+HEROKU_IMAGE_BUILD = docker buildx build --platform linux/amd64 --provenance=false --sbom=false \
+  --output type=docker,oci-mediatypes=false
+
+heroku-container-images: ## Build the web and release images for Heroku's Container Registry (APP=name)
+	@test -n "$(APP)" || { echo "APP is not set: make $@ APP=my-app (the Heroku app's name)"; exit 1; }
+	$(HEROKU_IMAGE_BUILD) --target web --tag $(HEROKU_REGISTRY)/$(APP)/web .
+	$(HEROKU_IMAGE_BUILD) --target release --tag $(HEROKU_REGISTRY)/$(APP)/release .
+
+heroku-container-deploy: ## Deploy through the Container Registry: build, push, release web and release (APP=name)
+	@scripts/heroku-container-check "$(APP)"
+	$(MAKE) --no-print-directory heroku-container-images
+	heroku container:login
+	docker push $(HEROKU_REGISTRY)/$(APP)/web
+	docker push $(HEROKU_REGISTRY)/$(APP)/release
+# Both at once: the release phase runs the new release image, then the new web image goes live.
+	heroku container:release web release --app $(APP)

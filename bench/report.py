@@ -13,6 +13,10 @@ OUTPUT = REPO / "docs" / "benchmarks"
 README = REPO / "README.md"
 START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 ONE_YEAR = 31_536_000
+# The image's weight over its base: the virtualenv, code and static files (about 49 MB), plus
+# Debian's curl and its libraries (about 14 MB), which make Heroku show the release phase's
+# output in `git push` and `heroku releases:output`.
+IMAGE_OVER_BASE_MB = 65
 
 LOAD_ROWS = [
     ("page", "Guestbook page: this project"),
@@ -67,7 +71,8 @@ def targets(results):
         ("Stylesheet cached a year, immutable", headers["cache_control"],
          bool(max_age) and int(max_age.group(1)) >= ONE_YEAR
          and "immutable" in headers["cache_control"]),
-        ("Image ≤ base + 50 MB", f"+{image['over_base_mb']:.1f} MB", image["over_base_mb"] <= 50),
+        (f"Image ≤ base + {IMAGE_OVER_BASE_MB} MB", f"+{image['over_base_mb']:.1f} MB",
+         image["over_base_mb"] <= IMAGE_OVER_BASE_MB),
         ("Code-only rebuild ≤ 10 s", f"{image['code_rebuild_s']:.1f} s",
          image["code_rebuild_s"] <= 10),
         ("Cold start to first 200 ≤ 3 s (median of 5)", f"{results['start_to_first_200_s']:.2f} s",

@@ -24,6 +24,14 @@ def test_the_image_runs_as_a_non_root_user(image):
     assert docker.docker("run", "--rm", image, "id", "-u").stdout.strip() == "10001"
 
 
+def test_curl_runs_as_the_images_user_so_heroku_shows_the_release_output(image):
+    # Heroku streams the release phase's output to `git push` only from an image with curl.
+    result = docker.docker("run", "--rm", image, "curl", "--version")
+    assert result.stdout.startswith("curl "), result.stdout
+    protocols = re.search(r"^Protocols: (.*)$", result.stdout, re.MULTILINE)[1].split()
+    assert "https" in protocols
+
+
 def test_the_default_command_is_heroku_ymls_web_command(image, heroku_manifest):
     assert image_config(image)["Cmd"] == run_web_argv(heroku_manifest)
 

@@ -3,6 +3,7 @@ fresh copy of the repository; every other shell block deploys to Heroku, and eac
 command in it (and in the Makefile's Heroku targets) is checked against the Heroku CLI's own
 help: the command exists and takes the flags the README gives it."""
 
+import functools
 import os
 import re
 import shlex
@@ -26,7 +27,13 @@ BLOCK = re.compile(r"^```sh( runnable)?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 LOCAL_URL = re.compile(r"https?://(?:localhost|127\.0\.0\.1):(\d+)\S*")
 HEROKU_COMMAND = re.compile(r"(?:^|\$\()heroku\s+([a-z][a-z:-]*)([^|)\"]*)")
 # What a shell block may do when it is not run here: deploy to Heroku.
-PLATFORM_COMMAND = re.compile(r"^(heroku |git push heroku )")
+PLATFORM_COMMAND = re.compile(r"^(heroku |git push heroku |make heroku-)")
+# A heroku command anywhere in a script's line: one it runs, or one its messages tell you to
+# run. Its flags are read up to a quote or punctuation, so a script writes them before a
+# quoted argument.
+SCRIPT_HEROKU_COMMAND = re.compile(r"(?<![\w./-])heroku ([a-z][a-z:-]*[^|;&)`'\",:]*)")
+# Scripts that run heroku commands for a make target.
+HEROKU_SCRIPTS = [REPO / "scripts" / "heroku-container-check"]
 
 
 def shell_blocks():
@@ -73,16 +80,27 @@ def test_the_readme_provisions_the_plan_heroku_yml_declares():
 
 
 def heroku_command_lines():
-    """Heroku CLI command lines: the README's, and what the Makefile's Heroku targets run."""
+    """Heroku CLI command lines: the README's, what the Makefile's Heroku targets run, and the
+    heroku commands in the scripts those targets call."""
     lines = [
         command for runnable, commands in shell_blocks() if not runnable for command in commands
     ]
+    targets = ["heroku-create", "heroku-deploy", "heroku-logs", "heroku-container-deploy"]
     dry_run = subprocess.run(
-        ["make", "--dry-run", "heroku-create", "heroku-deploy", "heroku-logs"],
+        ["make", "--dry-run", *targets, "APP=example-app"],
         cwd=REPO, capture_output=True, text=True, check=True,
     )  # fmt: skip
     lines += [line for line in dry_run.stdout.splitlines() if line.startswith("heroku ")]
+    for script in HEROKU_SCRIPTS:
+        for line in script.read_text().splitlines():
+            if not line.lstrip().startswith("#"):
+                lines += [f"heroku {command}" for command in SCRIPT_HEROKU_COMMAND.findall(line)]
     return lines
+
+
+def test_the_scripts_heroku_commands_are_found_runs_and_advice_alike():
+    found = {line.split()[1] for line in heroku_command_lines()}
+    assert {"auth:whoami", "apps:info", "login", "stack:set", "container:release"} <= found
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +114,7 @@ def heroku_cli(tmp_path_factory):
         pytest.skip(reason)
     home = tmp_path_factory.mktemp("heroku-home")  # the CLI keeps its state under $HOME
 
+    @functools.cache  # each CLI start takes seconds; many lines share a subcommand
     def help_for(subcommand):
         result = subprocess.run(
             [path, subcommand, "--help"], capture_output=True, text=True, timeout=120,
@@ -120,6 +139,7 @@ def test_every_heroku_command_exists_and_takes_the_flags_used(heroku_cli):
                 )
             checked.add(subcommand)
     assert {"create", "addons:create", "config:set", "domains", "ps:scale", "logs"} <= checked
+    assert {"container:login", "container:release", "auth:whoami", "apps:info"} <= checked
 
 
 # --- the runnable blocks, run -----------------------------------------------------------

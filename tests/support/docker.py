@@ -48,9 +48,12 @@ def heroku_manifest():
 
 
 def base_image():
-    """The image the Dockerfile builds FROM: the Python the production image runs."""
-    lines = (REPO / "Dockerfile").read_text().splitlines()
-    [base] = [line.split()[1] for line in lines if line.startswith("FROM ")]
+    """The image the Dockerfile builds FROM: the Python the production image runs. Its later
+    stages build FROM an earlier stage, by the name given with AS, and are not images."""
+    froms = [line.split() for line in (REPO / "Dockerfile").read_text().splitlines()]
+    froms = [words for words in froms if words and words[0] == "FROM"]
+    stages = {words[3] for words in froms if len(words) == 4 and words[2].upper() == "AS"}
+    [base] = {words[1] for words in froms if words[1] not in stages}
     return base
 
 

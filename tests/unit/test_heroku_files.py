@@ -4,6 +4,7 @@ app.json (review apps, the Deploy button), .python-version and the Dockerfile ag
 import json
 import re
 import secrets
+import shlex
 
 import jsonschema
 import pytest
@@ -120,6 +121,56 @@ def test_the_procfile_runs_the_same_web_command_as_heroku_yml():
 
 def test_the_procfile_releases_with_the_same_command_as_heroku_yml():
     assert [procfile()["release"]] == heroku_yml()["release"]["command"]
+
+
+def dockerfile_stages():
+    """{stage name: [its instructions, continuation lines joined]}, comments left out."""
+    stages, current = {}, None
+    text = re.sub(r"\\\n", " ", dockerfile())
+    for line in text.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0] == "FROM":
+            current = words[3] if len(words) == 4 and words[2].upper() == "AS" else words[1]
+            stages[current] = []
+        stages[current].append(line.strip())
+    return stages
+
+
+def stage_command(stage):
+    """The stage's CMD, which must be exec form (a JSON array): no shell between it and
+    Heroku's SIGTERM, and no shell words to split differently."""
+    [command] = [line for line in dockerfile_stages()[stage] if line.startswith("CMD ")]
+    return json.loads(command.removeprefix("CMD "))
+
+
+def test_the_release_image_runs_the_release_command_of_heroku_yml_and_the_procfile():
+    # A Container Registry deploy ignores heroku.yml and the Procfile: Heroku runs the image
+    # pushed as `release` with no command, so its CMD must be the same migration.
+    commands = {
+        "Dockerfile (release stage CMD)": stage_command("release"),
+        "Procfile (release:)": shlex.split(procfile()["release"]),
+        **{
+            f"heroku.yml (release.command[{index}])": shlex.split(command)
+            for index, command in enumerate(heroku_yml()["release"]["command"])
+        },
+    }
+    assert len({tuple(command) for command in commands.values()}) == 1, commands
+
+
+def test_the_release_and_web_stages_differ_only_in_their_command():
+    # The release phase migrates with the very code and dependencies the web dyno runs.
+    stages = dockerfile_stages()
+    assert list(stages)[-1] == "web"  # the last stage: what `docker build .` and heroku.yml build
+    for stage in ("release", "web"):
+        assert stages[stage][0] == f"FROM app AS {stage}"
+        assert [line.split()[0] for line in stages[stage]] == ["FROM", "CMD"]
+
+
+def test_the_web_stage_runs_heroku_ymls_web_command():
+    words = shlex.split(heroku_yml()["run"]["web"])
+    assert stage_command("web") == (words[1:] if words[0] == "exec" else words)
 
 
 def test_app_json_has_the_shape_heroku_documents():
