@@ -85,6 +85,9 @@ dev: venv ## Run the dev server without Docker: SQLite, http://127.0.0.1:8000
 
 # The tests that need neither Docker, a browser nor the Heroku CLI (pyproject.toml's markers).
 FAST_TESTS = -m "not container and not browser and not heroku_cli"
+# Runs the command after it with DATABASE_URL naming a throwaway PostgreSQL 17 on 127.0.0.1,
+# the dev stack's image, removed afterwards (tests/support/postgres.py, as the tests start one).
+WITH_POSTGRES = $(BIN)/python -m tests.support.postgres
 
 test: venv ## Run every test that needs neither Docker nor a browser, on SQLite (about a minute)
 	$(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
@@ -93,7 +96,7 @@ test-all: venv ## Run the whole suite: container, browser and Heroku CLI tests t
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: venv ## Run make test's tests against PostgreSQL 17 in a throwaway container (needs Docker)
-	scripts/with-postgres $(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
+	$(WITH_POSTGRES) $(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
 
 lint: lint-code audit ## Every check: code, Dockerfiles, config files, Django; then the dependency audit
 
@@ -122,7 +125,7 @@ lint-django: venv ## No model change without its migration; the deploy check cle
 # The release phase migrates while the previous release still serves: a migration the running code
 # cannot work beside takes the site down. The linter reads PostgreSQL's own SQL for each migration.
 lint-migrations: venv ## No migration old code cannot run beside (dropped or renamed columns and tables, NOT NULL without a database default); needs Docker
-	scripts/with-postgres $(BIN)/python manage.py lintmigrations --no-cache
+	$(WITH_POSTGRES) $(BIN)/python manage.py lintmigrations --no-cache
 
 audit: venv ## pip-audit: known vulnerabilities in requirements.txt (says NOT AUDITED when offline)
 	scripts/audit $(BIN)/pip-audit

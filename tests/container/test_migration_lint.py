@@ -1,6 +1,7 @@
-"""make lint's migration linter (django-migration-linter on PostgreSQL's own SQL) reports every
-migration that the previous release, still serving while the release phase migrates, cannot run
-beside: dropped or renamed columns and tables, and NOT NULL columns without a database default.
+"""make lint's migration linter (django-migration-linter on PostgreSQL's own SQL, in a throwaway
+server) reports every migration that the previous release, still serving while the release
+phase migrates, cannot run beside: dropped or renamed columns and tables, and NOT NULL columns
+without a database default.
 The two-step ways (a nullable column, a column with db_default) pass."""
 
 import re
@@ -55,8 +56,9 @@ def lint_report(docker_engine, tmp_path_factory):
         path = project / "guestbook" / "migrations" / f"{name}.py"
         path.write_text(migration(name, operation, previous))
         previous = name
+    lint = [PYTHON, "manage.py", "lintmigrations", "--no-cache"]
     result = subprocess.run(
-        ["scripts/with-postgres", PYTHON, "manage.py", "lintmigrations", "--no-cache", "guestbook"],
+        [PYTHON, "-m", "tests.support.postgres", *lint],
         cwd=project, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     return result

@@ -1,7 +1,15 @@
-"""PostgreSQL 17 in a container, with TLS on as on Heroku Postgres."""
+"""A throwaway PostgreSQL 17 in a container (the development stack's image): the one way the
+tests, `make test-postgres` and `make lint-migrations` start one.
+
+On a test network it runs with TLS on, as Heroku Postgres does; published on 127.0.0.1 it
+serves the host. As a command, it runs another command with DATABASE_URL pointing at a new one
+and removes it afterwards:  python -m tests.support.postgres COMMAND [ARG...]
+"""
 
 import contextlib
+import os
 import subprocess
+import sys
 
 from tests.support import waiting
 from tests.support.certificates import self_signed
@@ -28,6 +36,10 @@ class Postgres:
     def url(self, database=USER):
         """DATABASE_URL as Heroku sets it (postgres:// scheme), for containers on the network."""
         return f"postgres://{USER}:{PASSWORD}@{self.alias}:5432/{database}"
+
+    def host_url(self, database=USER):
+        """DATABASE_URL for the host, when the server is published on 127.0.0.1."""
+        return f"postgres://{USER}:{PASSWORD}@127.0.0.1:{self.container.host_port(5432)}/{database}"
 
     def psql(self, sql, database=USER, check=True):
         return self.container.exec(
@@ -60,16 +72,20 @@ class Postgres:
 
 
 @contextlib.contextmanager
-def postgres(network, tmp_path):
-    self_signed(tmp_path, "server", "db", ["DNS:db"])
+def postgres(network=None, tls_directory=None):
+    """A new server: on `network` with TLS (certificates made in tls_directory), or else
+    published on 127.0.0.1 without it. Removed afterwards, whatever happens."""
+    options = ["--env", f"POSTGRES_USER={USER}", "--env", f"POSTGRES_PASSWORD={PASSWORD}"]
     alias = unique("db")
-    options = [
-        "--network", network, "--network-alias", alias,
-        "--volume", f"{tmp_path}:/tls:ro",
-        "--env", f"POSTGRES_USER={USER}", "--env", f"POSTGRES_PASSWORD={PASSWORD}",
-        "--entrypoint", "sh",
-    ]  # fmt: skip
-    with running(postgres_image(), "-c", START_WITH_TLS, options=options) as container:
+    command = ()
+    if network:
+        self_signed(tls_directory, "server", "db", ["DNS:db"])
+        options += ["--network", network, "--network-alias", alias]
+        options += ["--volume", f"{tls_directory}:/tls:ro", "--entrypoint", "sh"]
+        command = ("-c", START_WITH_TLS)
+    else:
+        options += ["--publish", "127.0.0.1::5432"]
+    with running(postgres_image(), *command, options=options) as container:
         wait_until_ready(container)
         yield Postgres(container, alias)
 
@@ -81,3 +97,17 @@ def wait_until_ready(container: Container, timeout=60):
         return answer.returncode == 0 and "init process complete" in container.logs()
 
     waiting.until(ready, timeout, 0.2, what=lambda: f"PostgreSQL to start:\n{container.logs()}")
+
+
+def main(command):
+    """Run `command` with DATABASE_URL naming a throwaway server; exit with its status."""
+    if not command:
+        sys.exit("usage: python -m tests.support.postgres COMMAND [ARG...]")
+    with postgres() as server:
+        environ = {**os.environ, "DATABASE_URL": server.host_url()}
+        status = subprocess.run(command, env=environ, check=False).returncode
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
