@@ -54,7 +54,7 @@ USER 10001:10001
 # release`): Heroku runs the image pushed as `release` with no command, so its CMD is
 # the migration, the very command of heroku.yml's release section and the Procfile.
 FROM app AS release
-CMD ["python", "manage.py", "migrate", "--noinput"]
+CMD ["python", "manage.py", "release"]
 
 # The web dyno, and the default target. Exec form: gunicorn is PID 1 and gets
 # SIGTERM itself, so it drains in-flight requests on `docker stop` or a dyno restart.

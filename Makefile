@@ -59,7 +59,7 @@ build: ## Build the image
 prod: ## Run the image the production way (release, then gunicorn) behind a local router: https://localhost:8443
 	export SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && \
 	  $(COMPOSE) --profile prod build prod router && \
-	  $(COMPOSE) --profile prod run --rm prod python manage.py migrate --noinput && \
+	  $(COMPOSE) --profile prod run --rm prod python manage.py release && \
 	  $(COMPOSE) --profile prod up --detach --wait prod router
 	@echo "production settings, self-signed TLS: https://localhost:$${PROD_PORT:-8443}"
 

@@ -8,9 +8,8 @@ import time
 import pytest
 import requests
 
-from tests.support import docker, waiting
+from tests.support import docker, migrations, waiting
 from tests.support.dynos import app_config, release, serving_dyno
-from tests.support.environment import REPO
 from tests.support.http import RouterClient
 from tests.support.postgres import postgres, wait_until_ready
 
@@ -182,32 +181,17 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_exits_0(
     assert seconds < HEROKU_SIGKILL_AFTER
 
 
-LATEST_MIGRATION = sorted(path.stem for path in (REPO / "guestbook" / "migrations").glob("0*.py"))[
-    -1
-]
-FAILING_MIGRATION = f"""
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    dependencies = [("guestbook", "{LATEST_MIGRATION}")]
-    operations = [
-        migrations.AddField("entry", "mood", models.CharField(max_length=20, default="")),
-        migrations.RunSQL("SELECT 1 / 0"),  # fails after the column was added
-    ]
-"""
+FAILING_MIGRATION = migrations.source(
+    'migrations.AddField("entry", "mood", models.CharField(max_length=20, default=""))',
+    'migrations.RunSQL("SELECT 1 / 0")',  # fails after the column was added
+)
 
 
 @pytest.fixture
 def image_with_a_failing_migration(image, tmp_path):
-    (tmp_path / "9999_fails.py").write_text(FAILING_MIGRATION)
-    (tmp_path / "Dockerfile").write_text(
-        f"FROM {image}\nCOPY 9999_fails.py /app/guestbook/migrations/9999_fails.py\n"
-    )
-    tag = docker.unique("mysite-test-failing-migration") + ":latest"
-    docker.build(tag, context=tmp_path)
-    yield tag
-    docker.docker("image", "rm", "--force", tag, check=False)
+    files = {"/app/guestbook/migrations/9999_fails.py": FAILING_MIGRATION}
+    with docker.image_with_files(image, files, tmp_path) as tag:
+        yield tag
 
 
 def test_a_failing_migration_stops_the_release_and_leaves_the_schema_as_it_was(

@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 
+from tests.support import migrations
 from tests.support.environment import PYTHON, REPO
 
-LATEST = sorted(path.stem for path in (REPO / "guestbook" / "migrations").glob("0*.py"))[-1]
 # (name, operation, what the linter must say: None when the migration is backward compatible)
 STEPS = [
     (
@@ -37,24 +37,15 @@ STEPS = [
 ]
 
 
-def migration(name, operation, previous):
-    return (
-        "from django.db import migrations, models\n\n\n"
-        "class Migration(migrations.Migration):\n"
-        f'    dependencies = [("guestbook", "{previous}")]\n'
-        f"    operations = [migrations.{operation}]\n"
-    )
-
-
 @pytest.fixture(scope="module")
 def lint_report(docker_engine, tmp_path_factory):
     """The linter's report on a copy of the project with every step added as a migration."""
     project = tmp_path_factory.mktemp("lint") / "mysite"
     shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", ".git", "*.sqlite3"))
-    previous = LATEST
+    previous = migrations.LATEST
     for name, operation, _ in STEPS:
         path = project / "guestbook" / "migrations" / f"{name}.py"
-        path.write_text(migration(name, operation, previous))
+        path.write_text(migrations.source(f"migrations.{operation}", after=previous))
         previous = name
     lint = [PYTHON, "manage.py", "lintmigrations", "--no-cache"]
     result = subprocess.run(

@@ -115,6 +115,22 @@ def running(image, *command, name=None, options=()):
 
 
 @contextlib.contextmanager
+def image_with_files(base, files, workdir):
+    """`base` with files added ({path in the image: text}), as a new image; removed after."""
+    lines = [f"FROM {base}"]
+    for number, (path, text) in enumerate(files.items()):
+        (workdir / f"file-{number}").write_text(text)
+        lines.append(f"COPY file-{number} {path}")
+    (workdir / "Dockerfile").write_text("\n".join(lines) + "\n")
+    tag = unique("mysite-test-derived") + ":latest"
+    build(tag, context=workdir)
+    try:
+        yield tag
+    finally:
+        docker("image", "rm", "--force", tag, check=False)
+
+
+@contextlib.contextmanager
 def network():
     name = unique("mysite-test-net")
     docker("network", "create", name)

@@ -62,6 +62,22 @@ class Postgres:
         )
         return locker
 
+    def hold_read_transaction(self, table, database, seconds):
+        """A reader from another session, as a long `heroku run` shell or a backup is: a
+        transaction that has read the table and holds its share lock for a while."""
+        sql = f"BEGIN; SELECT count(*) FROM {table}; SELECT pg_sleep({seconds}); COMMIT;"  # noqa: S608
+        reader = subprocess.Popen(
+            [
+                "docker", "exec", "--env", "PGAPPNAME=long-reader", self.container.name,
+                "psql", "-U", USER, "-d", database, "-c", sql,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        active = "pg_stat_activity WHERE application_name = 'long-reader' AND state = 'active'"
+        waiting.until(lambda: self.count(active, database) > 0, 10)
+        return reader
+
     def count(self, rows, database):
         return int(self.psql(f"SELECT count(*) FROM {rows}", database))  # noqa: S608 - test SQL
 
