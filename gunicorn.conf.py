@@ -26,14 +26,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 preload_app = True
 
 # A worker whose main loop stops answering this long is killed and replaced. With gthread
-# this guards against a stuck worker, not a slow request: see DATABASE_STATEMENT_TIMEOUT.
+# this guards against a stuck worker, not a slow request: the database's statement timeout
+# and deadline bound those (mysite/settings/production.py).
 timeout = 20
-
-# Web requests end their database statements after 15 s (unless the config var says
-# otherwise), as Heroku advises (10-15 s): an answer, even a 503, before the router's 30 s
-# (H12) and inside the 20 s graceful shutdown. Only web processes read this file: the
-# release phase's migrations run unlimited.
-os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "15")
 
 # On SIGTERM, in-flight requests get this long to finish: well inside the 30 s
 # Heroku waits before SIGKILL.

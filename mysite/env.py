@@ -17,6 +17,9 @@ FALSE_WORDS = ("False", "false", "0")
 # fails requests fast instead of holding every worker for the kernel's TCP
 # timeout (minutes), far past the router's 30 s.
 POSTGRES_CONNECT_TIMEOUT = 3
+# The server ends a statement at its statement timeout; when the server itself has stopped
+# answering, the client gives up this much later (mysite/postgresql/deadline.py).
+DEADLINE_MARGIN_SECONDS = 1
 
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE = 5
@@ -58,11 +61,11 @@ def required(name, howto, environ=os.environ):
     return value
 
 
-def seconds(name, environ=os.environ):
-    """A positive number of seconds, or None when unset or empty."""
+def seconds(name, default=None, environ=os.environ):
+    """A positive number of seconds, or the default when unset or empty."""
     value = environ.get(name, "").strip()
     if not value:
-        return None
+        return default
     try:
         number = float(value)
     except ValueError:
@@ -172,10 +175,13 @@ def database(
             "use postgres://user:password@host:5432/name or sqlite:///path/to/file"
         ) from None
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with deadlines and a health check that costs no round trip.
+        config["ENGINE"] = "mysite.postgresql"
         options = config.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
         if ssl_require:
             options.setdefault("sslmode", "require")
         if statement_timeout:
             options.setdefault("options", f"-c statement_timeout={round(statement_timeout * 1000)}")
+            options.setdefault("deadline", statement_timeout + DEADLINE_MARGIN_SECONDS)
     return config

@@ -1,11 +1,12 @@
 """While the database is unreachable, too slow, or refusing writes, pages answer a short 503, not
 a 500 traceback.
 
-Connections give up after a few seconds (connect_timeout) and statements after
-DATABASE_STATEMENT_TIMEOUT, so a request fails fast; CONN_HEALTH_CHECKS replaces stale
-connections once the database is back. A database that refuses writes says so as an
-OperationalError (disk full, SQLSTATE 53100) or, for a read-only transaction (a server in
-read-only mode, a standby), as an InternalError with SQLSTATE 25006: both are temporary.
+Connects give up after connect_timeout, statements after DATABASE_STATEMENT_TIMEOUT, and a
+server that stops answering a second later (mysite/postgresql/), so a request fails fast; stale
+connections are replaced, and pages answer again, as soon as the database is back. A database
+that refuses writes says so as an OperationalError (disk full, SQLSTATE 53100) or, for a
+read-only transaction (a server in read-only mode, a standby), as an InternalError with SQLSTATE
+25006: both are temporary.
 """
 
 import logging

@@ -28,16 +28,18 @@ ALLOWED_HOSTS = env.allowed_hosts("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.https_origins(ALLOWED_HOSTS)
 
 # Heroku Postgres: required, reused across requests (600 s saves a connect per request),
-# checked before reuse (survives database restarts), over TLS (Heroku requires it;
-# DATABASE_SSL_REQUIRE=False only for a local prod-like run against a database without SSL).
-# DATABASE_STATEMENT_TIMEOUT ends slow statements: gunicorn.conf.py sets it for web processes,
-# so a request cannot outlive the router's 30 s; the release phase's migrations are not cut.
+# checked before reuse without a round trip (survives database restarts: mysite/postgresql/),
+# over TLS (Heroku requires it; DATABASE_SSL_REQUIRE=False only for a local prod-like run
+# against a database without SSL). A statement ends after DATABASE_STATEMENT_TIMEOUT seconds,
+# 3 unless set, and a server that stops answering (frozen, cut off) is given up one second
+# later: a page answers, with a 503 at worst, within 5 s, long before the router's 30 s (H12).
+# The release phase lifts both for migrations (mysite/management/commands/release.py).
 DATABASES = {
     "default": env.database(
         conn_max_age=600,
         conn_health_checks=True,
         ssl_require=env.boolean("DATABASE_SSL_REQUIRE", default=True),
-        statement_timeout=env.seconds("DATABASE_STATEMENT_TIMEOUT"),
+        statement_timeout=env.seconds("DATABASE_STATEMENT_TIMEOUT", default=3),
     )
 }
 

@@ -13,19 +13,12 @@ from mysite.management.commands.release import LOCK_TIMEOUT_SECONDS
 from tests.support import docker, migrations
 from tests.support.dynos import app_config, release, serving_dyno
 from tests.support.http import RouterClient
-from tests.support.postgres import postgres
 
 # ALTER TABLE ... ADD COLUMN takes an ACCESS EXCLUSIVE lock: it waits for every reader.
 NEEDS_AN_EXCLUSIVE_LOCK = migrations.source(
     'migrations.AddField("entry", "note", models.CharField(max_length=20, null=True))'
 )
 MIGRATION = "/app/guestbook/migrations/9100_note.py"
-
-
-@pytest.fixture
-def own_database(test_network, tmp_path):
-    with postgres(test_network, tmp_path / "tls") as server:
-        yield server
 
 
 @pytest.fixture

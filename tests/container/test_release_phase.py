@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.support import docker, migrations
 from tests.support.dynos import app_config, release
 
 
@@ -27,3 +28,22 @@ def test_a_second_release_is_a_no_op(image, test_network, new_app, heroku_manife
     [second] = release(image, test_network, new_app, heroku_manifest)
     assert second.returncode == 0, second.stderr
     assert "No migrations to apply." in second.stdout
+
+
+# A migration slower than a page's statement timeout and deadline (3 s, 4 s).
+SLOW_MIGRATION = migrations.source('migrations.RunSQL("SELECT pg_sleep(6)")')
+
+
+@pytest.fixture
+def image_with_a_slow_migration(image, tmp_path):
+    files = {"/app/guestbook/migrations/9200_slow.py": SLOW_MIGRATION}
+    with docker.image_with_files(image, files, tmp_path) as tag:
+        yield tag
+
+
+def test_a_migration_slower_than_a_pages_limits_completes_in_the_release_phase(
+    image_with_a_slow_migration, test_network, database_server, new_app, heroku_manifest
+):
+    [outcome] = release(image_with_a_slow_migration, test_network, new_app, heroku_manifest)
+    assert outcome.returncode == 0, outcome.stderr
+    assert "Applying guestbook.9200_slow... OK" in outcome.stdout

@@ -14,7 +14,8 @@ HEROKU_SIGKILL_AFTER = 30
 
 @pytest.fixture
 def fresh_dyno(image, test_network, migrated_database, heroku_manifest):
-    config = app_config(migrated_database)
+    # A page may legitimately take seconds, up to its statement timeout (raised for the test).
+    config = app_config(migrated_database, DATABASE_STATEMENT_TIMEOUT="10")
     with serving_dyno(image, test_network, config, heroku_manifest) as started:
         yield started
 

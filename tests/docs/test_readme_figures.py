@@ -1,6 +1,5 @@
 """The figures the README quotes are the ones the code uses: each is read back from its source."""
 
-import os
 import re
 import runpy
 
@@ -9,15 +8,27 @@ from django.core.management import call_command
 
 from mysite import env
 from mysite.management.commands.connection_budget import HEROKU_ESSENTIAL_0_LIMIT
-from tests.support.environment import REPO
+from tests.support.environment import REPO, production_environ
+from tests.support.processes import settings_through_manage
 
 README = (REPO / "README.md").read_text()
 
 
 def gunicorn_conf(monkeypatch):
-    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "DATABASE_STATEMENT_TIMEOUT"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     return runpy.run_path(str(REPO / "gunicorn.conf.py"))
+
+
+def production_database_options():
+    environ = production_environ("postgres://u:p@db.example.com:5432/d")
+    return settings_through_manage(environ, "DATABASES")["DATABASES"]["default"]["OPTIONS"]
+
+
+def statement_timeout_and_deadline():
+    options = production_database_options()
+    milliseconds = int(re.search(r"statement_timeout=(\d+)", options["options"])[1])
+    return f"{milliseconds / 1000:g}", f"{options['deadline']:g}"
 
 
 def variable_row(name):
@@ -28,15 +39,19 @@ def test_the_variables_table_quotes_gunicorns_defaults(monkeypatch):
     conf = gunicorn_conf(monkeypatch)
     assert f"`{conf['workers']}` on the container stack" in variable_row("WEB_CONCURRENCY")
     assert f"| `{conf['threads']}` |" in variable_row("GUNICORN_THREADS")
-    statement_timeout = os.environ["DATABASE_STATEMENT_TIMEOUT"]
-    assert f"`{statement_timeout}` in web processes" in variable_row("DATABASE_STATEMENT_TIMEOUT")
+    statement_timeout, deadline = statement_timeout_and_deadline()
+    row = variable_row("DATABASE_STATEMENT_TIMEOUT")
+    assert f"`{statement_timeout}`" in row
+    assert f"a second later ({deadline} s)" in row
 
 
 def test_troubleshooting_quotes_the_configured_values(monkeypatch):
     conf = gunicorn_conf(monkeypatch)
     assert f"`keepalive = {conf['keepalive']}`" in README
     assert f"`graceful_timeout = {conf['graceful_timeout']}`" in README
-    assert f"cancelled after {os.environ['DATABASE_STATEMENT_TIMEOUT']} s" in README
+    statement_timeout, deadline = statement_timeout_and_deadline()
+    assert f"cancelled after {statement_timeout} s" in README
+    assert f"given up after {deadline} s" in README
     assert f"give up after {env.POSTGRES_CONNECT_TIMEOUT} s (`connect_timeout`)" in README
     assert (
         f"`DATA_UPLOAD_MAX_MEMORY_SIZE` ({settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KiB)"

@@ -49,15 +49,21 @@ def test_allowed_hosts_and_csrf_origins_come_from_the_environment():
 def test_the_database_is_persistent_health_checked_and_over_ssl(scheme):
     url = f"{scheme}://mysite:pw@db.example.com:5432/mysite"
     database = loaded(production(DATABASE_URL=url), "DATABASES")["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "mysite.postgresql"
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is True
     assert database["OPTIONS"]["sslmode"] == "require"
 
 
-def test_a_statement_timeout_from_the_environment_reaches_postgresql():
+def test_requests_statements_end_after_three_seconds_and_a_silent_server_after_four():
+    options = loaded(production(), "DATABASES")["DATABASES"]["default"]["OPTIONS"]
+    assert (options["options"], options["deadline"]) == ("-c statement_timeout=3000", 4)
+
+
+def test_a_statement_timeout_from_the_environment_reaches_postgresql_and_the_deadline():
     database = loaded(production(DATABASE_STATEMENT_TIMEOUT="7"), "DATABASES")["DATABASES"]
     assert database["default"]["OPTIONS"]["options"] == "-c statement_timeout=7000"
+    assert database["default"]["OPTIONS"]["deadline"] == 8
 
 
 def test_ssl_can_be_switched_off_explicitly_for_a_local_database():

@@ -66,6 +66,24 @@ def migrated_database(image, test_network, database_server, heroku_manifest):
     return url
 
 
+@pytest.fixture
+def own_database(test_network, tmp_path):
+    """A PostgreSQL of the test's own, so stopping or freezing it disturbs nobody else."""
+    with postgres(test_network, tmp_path / "tls") as server:
+        yield server
+
+
+@pytest.fixture
+def dyno_on_own_database(request, image, test_network, own_database, heroku_manifest):
+    """A web dyno serving the test's own database, migrated by the release phase. Config vars of
+    its own come as an indirect parameter: a dict."""
+    config = app_config(own_database.url(), **getattr(request, "param", {}))
+    for result in release(image, test_network, config, heroku_manifest):
+        assert result.returncode == 0, result.stderr
+    with serving_dyno(image, test_network, config, heroku_manifest) as started:
+        yield started
+
+
 @pytest.fixture(scope="module")
 def dyno(image, test_network, migrated_database, heroku_manifest):
     """A web dyno serving a migrated database, started as Heroku would start it."""

@@ -3,6 +3,7 @@ the platform sets itself (DYNO; PORT in web dynos), heroku.yml's commands under 
 arbitrary UID, a random $PORT."""
 
 import contextlib
+import json
 import os
 import shlex
 import time
@@ -70,6 +71,14 @@ class Dyno:
         return waiting.seconds_until(
             serving, timeout, since=self.started_at, what=lambda: self.container.logs()
         )
+
+    def worker_pids(self):
+        """PIDs of gunicorn's workers: the children of PID 1, the master."""
+        code = (
+            "import os, json; print(json.dumps(sorted(int(p) for p in os.listdir('/proc') "
+            "if p.isdigit() and open(f'/proc/{p}/stat').read().split(')')[1].split()[1] == '1')))"
+        )
+        return json.loads(self.container.exec("python", "-c", code).stdout)
 
     def django_shell(self, code):
         """Run Python in the dyno's Django (`manage.py shell -c`); return what it printed."""

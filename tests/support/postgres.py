@@ -13,7 +13,7 @@ import sys
 
 from tests.support import waiting
 from tests.support.certificates import self_signed
-from tests.support.docker import Container, postgres_image, running, unique
+from tests.support.docker import Container, docker, postgres_image, running, unique
 
 USER = "mysite"
 PASSWORD = "test-only-password"  # a throwaway container's
@@ -77,6 +77,28 @@ class Postgres:
         active = "pg_stat_activity WHERE application_name = 'long-reader' AND state = 'active'"
         waiting.until(lambda: self.count(active, database) > 0, 10)
         return reader
+
+    @contextlib.contextmanager
+    def frozen(self):
+        """The server frozen (docker pause): its kernel still acknowledges packets, but nothing
+        answers them, as with a stuck server. Thawed afterwards, whatever happens."""
+        docker("pause", self.container.name)
+        try:
+            yield
+        finally:
+            docker("unpause", self.container.name, check=False)
+
+    @contextlib.contextmanager
+    def cut_off(self):
+        """Every packet to the server dropped (an iptables rule in its network namespace), as in
+        a network partition. The rule is removed afterwards, whatever happens."""
+        namespace = ["nsenter", "--target", str(self.container.inspect()["State"]["Pid"]), "--net"]
+        rule = ["INPUT", "--jump", "DROP"]
+        subprocess.run([*namespace, "iptables", "--append", *rule], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run([*namespace, "iptables", "--delete", *rule], check=False)
 
     def count(self, rows, database):
         return int(self.psql(f"SELECT count(*) FROM {rows}", database))  # noqa: S608 - test SQL

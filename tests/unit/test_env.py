@@ -79,7 +79,7 @@ def test_a_weak_secret_key_is_refused_with_its_problem(value, problem):
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
 def test_both_postgres_url_schemes_give_postgresql(scheme):
     config = env.database(environ={"DATABASE_URL": f"{scheme}://u:p@db.example.com:5432/site"})
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "mysite.postgresql"  # Django's, with deadlines (mysite/postgresql)
     assert (config["HOST"], config["NAME"]) == ("db.example.com", "site")
 
 
@@ -115,9 +115,16 @@ def test_a_bad_database_url_is_named_without_repeating_its_password(url):
     assert "s3cret" not in str(e.value)
 
 
-def test_a_statement_timeout_ends_slow_postgresql_statements():
-    config = env.database(statement_timeout=15, environ={"DATABASE_URL": "postgres://u:p@h/site"})
-    assert config["OPTIONS"]["options"] == "-c statement_timeout=15000"
+def test_a_statement_timeout_ends_slow_postgresql_statements_and_a_silent_server_a_second_later():
+    config = env.database(statement_timeout=3, environ={"DATABASE_URL": "postgres://u:p@h/site"})
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=3000"
+    assert config["OPTIONS"]["deadline"] == 4
+
+
+def test_without_a_statement_timeout_the_client_waits_as_long_as_the_server_takes():
+    config = env.database(environ={"DATABASE_URL": "postgres://u:p@h/site"})
+    assert "deadline" not in config["OPTIONS"]
+    assert "options" not in config["OPTIONS"]
 
 
 def test_sqlite_gets_no_statement_timeout():

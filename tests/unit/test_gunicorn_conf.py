@@ -1,6 +1,5 @@
 """gunicorn.conf.py, read as gunicorn reads it: values that follow the platform's rules."""
 
-import os
 import runpy
 
 import pytest
@@ -11,7 +10,7 @@ from tests.support.environment import REPO
 @pytest.fixture
 def conf(monkeypatch):
     def read(**environ):
-        for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "DATABASE_STATEMENT_TIMEOUT"):
+        for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
             monkeypatch.delenv(name, raising=False)
         for name, value in environ.items():
             monkeypatch.setenv(name, value)
@@ -36,10 +35,3 @@ def test_timeouts_sit_inside_herokus_30_second_windows(conf):
     assert read["timeout"] < 30
     assert read["graceful_timeout"] < 30
     assert read["keepalive"] > 90  # the router's idle keep-alive
-
-
-def test_web_processes_get_a_statement_timeout_under_the_router_timeout(conf):
-    conf()
-    assert float(os.environ["DATABASE_STATEMENT_TIMEOUT"]) <= 15
-    conf(DATABASE_STATEMENT_TIMEOUT="25")
-    assert os.environ["DATABASE_STATEMENT_TIMEOUT"] == "25"

@@ -8,7 +8,8 @@ and a migration that gives up is tried again after a pause, a bounded number of 
 migration is one transaction on PostgreSQL, so a cancelled one leaves nothing behind). After the
 last try the release fails with one line naming the migration and who holds the lock.
 
-Migrations are legitimate long work: no statement timeout limits them here.
+Migrations are legitimate long work: neither the statement timeout nor the client's deadline
+that web requests have limits them here.
 """
 
 import time
@@ -56,11 +57,12 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=verbosity)
             return
         limits = f"-c lock_timeout={round(lock_timeout * 1000)} -c statement_timeout=0"
-        # The release's own connection, whatever the web processes' settings say: every
-        # (re)connection of this process gets these limits.
+        # The release's own connection, whatever the settings give web requests: no statement
+        # timeout, no client deadline, a lock timeout; every (re)connection of this process.
         connection.close()
         options = connection.settings_dict.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} {limits}".strip()
+        options["deadline"] = None
         for attempt, pause in enumerate([*pauses(retries), None]):
             try:
                 call_command("migrate", interactive=False, verbosity=verbosity)
