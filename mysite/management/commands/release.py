@@ -57,12 +57,19 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=verbosity)
             return
         limits = f"-c lock_timeout={round(lock_timeout * 1000)} -c statement_timeout=0"
-        # The release's own connection, whatever the settings give web requests: no statement
-        # timeout, no client deadline, a lock timeout; every (re)connection of this process.
+        # The release's own connections, whatever the settings give web requests: no statement
+        # timeout, no client deadline, a lock timeout. Restored afterwards.
+        configured = connection.settings_dict["OPTIONS"]
+        options = f"{configured.get('options', '')} {limits}".strip()
         connection.close()
-        options = connection.settings_dict.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} {limits}".strip()
-        options["deadline"] = None
+        connection.settings_dict["OPTIONS"] = {**configured, "options": options, "deadline": None}
+        try:
+            self.migrate_with_retries(connection, lock_timeout, retries, verbosity)
+        finally:
+            connection.close()
+            connection.settings_dict["OPTIONS"] = configured
+
+    def migrate_with_retries(self, connection, lock_timeout, retries, verbosity):
         for attempt, pause in enumerate([*pauses(retries), None]):
             try:
                 call_command("migrate", interactive=False, verbosity=verbosity)
