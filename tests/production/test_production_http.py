@@ -1,6 +1,8 @@
 """A production server (gunicorn, PROD_SETTINGS=True) answering as behind Heroku's router."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,35 @@ def browser(production_server):
 def plain_http(production_server):
     """A visitor who typed http:// (the router forwards X-Forwarded-Proto: http)."""
     return RouterClient(production_server.base_url, forwarded_proto="http")
+
+
+def test_gunicorn_lets_no_peer_mark_a_request_https_not_even_localhost(production_server):
+    # From a peer it trusted, gunicorn would take X-Forwarded-Ssl: on (one of its own secure
+    # scheme headers) and hand Django an https request. Django's one trusted header is the
+    # router's X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), absent here: plain http, redirected.
+    visitor = RouterClient(production_server.base_url, forwarded_proto=None)
+    response = visitor.get("/", headers={"X-Forwarded-Ssl": "on"})
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"https://{SITE_HOST}/"
+
+
+def test_gunicorns_worker_heartbeat_file_lives_in_memory(production_server):
+    # A worker proves it is alive by touching a file: on a container's disk that can be slow,
+    # or read-only. gunicorn opens it and deletes its name at once; the worker keeps it open.
+    workers = [
+        pid
+        for pid in os.listdir("/proc")
+        if pid.isdigit() and parent_of(pid) == production_server.process.pid
+    ]
+    assert workers
+    for pid in workers:
+        open_files = [os.readlink(link) for link in Path(f"/proc/{pid}/fd").iterdir()]
+        assert any(name.startswith("/dev/shm/") for name in open_files), open_files
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
 def test_the_guestbook_is_served_over_https(browser):
