@@ -16,18 +16,20 @@ bind = [f"[::]:{os.environ.get('PORT', '8000')}"]
 # per thread (README: connection budget).
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
-# Threads serve requests that wait on the database or a slow client, and they
-# hold idle keep-alive connections without blocking a worker.
-worker_class = "gthread"
+# Slow clients cannot starve the dyno: each worker's event loop holds the connections and reads
+# every request whole (Heroku's router streams bodies as they arrive, at the client's pace), then
+# one of `threads` threads runs Django; each thread keeps one database connection. The reasoning,
+# and the designs not chosen, are in mysite/gunicorn_worker.py.
+worker_class = "mysite.gunicorn_worker.BufferingWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # Import Django once in the master before forking: faster boots, shared memory,
 # and a configuration error stops the master before it binds the port.
 preload_app = True
 
-# A worker whose main loop stops answering this long is killed and replaced. With gthread
-# this guards against a stuck worker, not a slow request: the database's statement timeout
-# and deadline bound those (mysite/settings/production.py).
+# A worker whose event loop stops answering this long is killed and replaced: this guards
+# against a stuck worker, not a slow request (the database's statement timeout and deadline
+# bound those: mysite/settings/production.py). It is also how long a request body may pause.
 timeout = 20
 
 # On SIGTERM, in-flight requests get this long to finish: well inside the 30 s
