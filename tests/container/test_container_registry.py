@@ -9,13 +9,12 @@ import os
 import shlex
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.environment import REPO, SITE_HOST, clean_environ, new_secret_key
 from tests.support.servers import free_port
 
@@ -80,12 +79,14 @@ def registry(tmp_path_factory):
             [binary, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT
         )
     started = Registry(address)
+
+    def serving():
+        if process.poll() is not None:  # it exited: it will never answer
+            raise AssertionError(f"docker-registry exited:\n{log_path.read_text()}")
+        return answers(started)
+
     try:
-        deadline = time.monotonic() + 20
-        while not answers(started):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"docker-registry did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
+        waiting.until(serving, 20, 0.1, what=lambda: f"docker-registry:\n{log_path.read_text()}")
         yield started
     finally:
         process.terminate()
@@ -251,13 +252,18 @@ def test_the_web_images_command_run_through_a_shell_serves_the_guestbook(
 def first_answer(container, url, timeout):
     """The first response from the URL, as the router would ask (https, the site's host)."""
     headers = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and container.running():
+
+    def answer():
+        if not container.running():  # it exited: it will never answer
+            raise AssertionError(f"the dyno exited before {url} answered:\n{container.logs()}")
         try:
-            return requests.get(url, headers=headers, timeout=2)
+            # In a tuple: a response is falsy when its status is an error, and that is an answer.
+            return (requests.get(url, headers=headers, timeout=2),)
         except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError(f"no answer from {url} within {timeout} s:\n{container.logs()}")
+            return None
+
+    [response] = waiting.until(answer, timeout, 0.1, what=lambda: f"{url}:\n{container.logs()}")
+    return response
 
 
 # --- the deploy target says what is missing, before it builds or pushes anything ----------
