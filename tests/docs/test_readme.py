@@ -125,6 +125,18 @@ def heroku_cli(tmp_path_factory):
     return help_for
 
 
+def test_both_cis_install_the_one_pinned_heroku_cli():
+    """The commands are checked against one version of the CLI: .ci/run's pin, which the
+    public CI installs too."""
+    ci_run = (REPO / ".ci" / "run").read_text()
+    [pinned] = re.findall(r"^heroku_version=(\S+)$", ci_run, re.MULTILINE)
+    assert set(re.findall(r"heroku@[\w.$]+", ci_run)) == {"heroku@$heroku_version"}
+    workflow = (REPO / ".github" / "workflows" / "ci.yml").read_text()
+    assert re.findall(r"npm install .*heroku\S*", workflow) == [
+        f"npm install --global heroku@{pinned}"
+    ]
+
+
 @pytest.mark.heroku_cli
 def test_every_heroku_command_exists_and_takes_the_flags_used(heroku_cli):
     checked = set()
