@@ -56,6 +56,7 @@ createsuperuser: ## Create an admin user in the running dev stack
 build: ## Build the image
 	$(COMPOSE) build web
 
+# Its release step is heroku.yml's release command (tests/unit/test_heroku_files.py holds them equal).
 prod: ## Run the image the production way (release, then gunicorn) behind a local router: https://localhost:8443
 	export SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && \
 	  $(COMPOSE) --profile prod build prod router && \

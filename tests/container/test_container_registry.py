@@ -9,13 +9,13 @@ import os
 import shlex
 import shutil
 import subprocess
-import time
+import sys
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.environment import REPO, SITE_HOST, clean_environ, new_secret_key
 from tests.support.servers import free_port
 
@@ -80,12 +80,14 @@ def registry(tmp_path_factory):
             [binary, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT
         )
     started = Registry(address)
+
+    def serving():
+        if process.poll() is not None:  # it exited: it will never answer
+            raise AssertionError(f"docker-registry exited:\n{log_path.read_text()}")
+        return answers(started)
+
     try:
-        deadline = time.monotonic() + 20
-        while not answers(started):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"docker-registry did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
+        waiting.until(serving, 20, 0.1, what=lambda: f"docker-registry:\n{log_path.read_text()}")
         yield started
     finally:
         process.terminate()
@@ -251,19 +253,24 @@ def test_the_web_images_command_run_through_a_shell_serves_the_guestbook(
 def first_answer(container, url, timeout):
     """The first response from the URL, as the router would ask (https, the site's host)."""
     headers = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and container.running():
+
+    def answer():
+        if not container.running():  # it exited: it will never answer
+            raise AssertionError(f"the dyno exited before {url} answered:\n{container.logs()}")
         try:
-            return requests.get(url, headers=headers, timeout=2)
+            # In a tuple: a response is falsy when its status is an error, and that is an answer.
+            return (requests.get(url, headers=headers, timeout=2),)
         except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError(f"no answer from {url} within {timeout} s:\n{container.logs()}")
+            return None
+
+    [response] = waiting.until(answer, timeout, 0.1, what=lambda: f"{url}:\n{container.logs()}")
+    return response
 
 
 # --- the deploy target says what is missing, before it builds or pushes anything ----------
 
 
-def deploy(*make_args, path=None, home=None, **environ):
+def run_deploy(*make_args, path=None, home=None, timeout=120, **environ):
     """make heroku-container-deploy, with a PATH and HOME of the test's choosing."""
     env = clean_environ(**environ)
     env.pop("HEROKU_API_KEY", None)  # a login from the environment, not the test's
@@ -272,10 +279,15 @@ def deploy(*make_args, path=None, home=None, **environ):
         env["PATH"] = path
     if home is not None:
         env["HOME"] = str(home)
-    result = subprocess.run(
+    return subprocess.run(
         ["make", "--no-print-directory", "heroku-container-deploy", *make_args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
+
+
+def deploy(*make_args, path=None, home=None, **environ):
+    """A deploy that must stop at its check: its error lines, once nothing was built or pushed."""
+    result = run_deploy(*make_args, path=path, home=home, **environ)
     assert result.returncode != 0, result.stdout + result.stderr
     for started in ("docker buildx", "container:login", "docker push", "container:release"):
         assert started not in result.stdout + result.stderr
@@ -343,41 +355,114 @@ def test_the_deploy_without_a_docker_engine_says_to_start_one(tmp_path):
     assert "start Docker" in line
 
 
-STAND_IN_HEROKU = """#!/bin/sh
-case "$*" in
-  "auth:whoami") echo someone@example.com ;;
-  "apps:info --json --app {app}") echo '{info}' ;;
-  *) echo "stand-in heroku: no answer for: $*" >&2; exit 2 ;;
-esac
+STAND_IN_HEROKU = """#!{python}
+import json, sys
+
+arguments = sys.argv[1:]
+with open({calls!r}, "a") as calls:
+    print(json.dumps(arguments), file=calls)
+answers = json.loads({answers!r})
+command = " ".join(arguments)
+if command not in answers:
+    sys.exit("stand-in heroku: no answer for: " + command)
+print(answers[command], end="")
 """
 
 
-def stand_in_heroku(tmp_path, app, stack, build_stack):
-    """A stand-in for the Heroku CLI, the one thing here that is not real: only a Heroku account
-    could show an app on another stack. Logged in, it answers the two commands the check runs,
-    `auth:whoami` and `apps:info --json --app <app>` (in the shape the CLI prints: the platform's
-    app under "app"), and fails on anything else."""
-    info = {"app": {"name": app, "stack": {"name": stack}, "build_stack": {"name": build_stack}}}
-    script = tmp_path / "stand-in-heroku"
-    script.write_text(STAND_IN_HEROKU.format(app=app, info=json.dumps(info)))
-    script.chmod(0o755)
-    return path_with_heroku(script, tmp_path)
+class StandInHeroku:
+    """A stand-in for the Heroku CLI, the one thing here that is not real: Heroku's API cannot be
+    reached from here, and only a Heroku account could show an app on another stack. Logged in,
+    it answers what the deploy runs, as the real CLI (heroku@11.10.0) prints it: `auth:whoami`,
+    `apps:info --json --app <app>` (the platform's app under "app"), `container:login` (the
+    `docker login` it runs says "Login Succeeded") and `container:release web release --app
+    <app>`; it fails on anything else. Every call's arguments are recorded, in order."""
+
+    def __init__(self, tmp_path, app, stack, build_stack):
+        self.calls_file = tmp_path / "heroku-calls.jsonl"
+        stacks = {"stack": {"name": stack}, "build_stack": {"name": build_stack}}
+        info = {"app": {"name": app, **stacks}}
+        answers = {
+            "auth:whoami": "someone@example.com\n",
+            f"apps:info --json --app {app}": json.dumps(info) + "\n",
+            "container:login": "Login Succeeded\n",
+            f"container:release web release --app {app}": (
+                f"Releasing images web,release to {app}... done\n"
+            ),
+        }
+        script = tmp_path / "stand-in-heroku"
+        script.write_text(
+            STAND_IN_HEROKU.format(
+                python=sys.executable, calls=str(self.calls_file), answers=json.dumps(answers)
+            )
+        )
+        script.chmod(0o755)
+        self.path = path_with_heroku(script, tmp_path)
+
+    def calls(self):
+        """The argument lists the deploy called heroku with, in order."""
+        if not self.calls_file.exists():
+            return []
+        return [json.loads(line) for line in self.calls_file.read_text().splitlines()]
 
 
 def test_the_deploy_to_an_app_not_on_the_container_stack_says_to_switch_it(tmp_path):
-    path = stand_in_heroku(tmp_path, "my-app", "heroku-24", "heroku-24")
-    lines = deploy("APP=my-app", path=path)
+    heroku = StandInHeroku(tmp_path, "my-app", "heroku-24", "heroku-24")
+    lines = deploy("APP=my-app", path=heroku.path)
     assert lines[0] == (
         "my-app is on the heroku-24 stack, not container: "
         "run heroku stack:set container --app my-app"
     )
+    assert heroku.calls() == [["auth:whoami"], ["apps:info", "--json", "--app", "my-app"]]
 
 
 def test_an_app_whose_next_build_is_on_the_container_stack_passes_the_check(tmp_path):
     # `heroku stack:set container` changes the next build's stack; container:release takes it.
-    path = stand_in_heroku(tmp_path, "my-app", "heroku-24", "container")
+    heroku = StandInHeroku(tmp_path, "my-app", "heroku-24", "container")
     check = subprocess.run(
         [REPO / "scripts" / "heroku-container-check", "my-app"],
-        env=clean_environ(PATH=path), capture_output=True, text=True, timeout=60, check=False,
+        env=clean_environ(PATH=heroku.path), capture_output=True, text=True, timeout=60,
+        check=False,
     )  # fmt: skip
     assert (check.returncode, check.stderr) == (0, "")
+
+
+# --- the deploy, from its check to the release ------------------------------------------------
+
+
+def test_the_deploy_pushes_both_images_and_then_releases_them_together(
+    registry, docker_engine, heroku_manifest, tmp_path
+):
+    """make heroku-container-deploy from start to end: its check, the build, `docker push` of
+    both images to a real registry, and last one `heroku container:release web release`. Docker,
+    the build and the registry are real; the Heroku CLI is the stand-in, only because Heroku's
+    API cannot be reached from here (so Heroku's own registry and release are not either)."""
+    app = docker.unique("mysite-test-deploy")
+    heroku = StandInHeroku(tmp_path, app, "container", "container")
+    for process_type in ("web", "release"):
+        before = registry.get(f"{app}/{process_type}/manifests/latest", Accept=ANY_MANIFEST)
+        assert before.status_code == 404, before.text
+    try:
+        result = run_deploy(
+            f"APP={app}", f"HEROKU_REGISTRY={registry.address}", path=heroku.path, timeout=900
+        )
+    finally:
+        for process_type in ("web", "release"):
+            reference = f"{registry.address}/{app}/{process_type}"
+            docker.docker("image", "rm", "--force", reference, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # What the registry holds now is what each process type must run: the release image pushed
+    # as `release` migrates; the web image, pushed as `web`, serves.
+    [release_command] = heroku_manifest["release"]["command"]
+    expected = {
+        "release": shlex.split(release_command),
+        "web": shlex.split(heroku_manifest["run"]["web"].removeprefix("exec ")),
+    }
+    for process_type, command in expected.items():
+        manifest = registry.get(f"{app}/{process_type}/manifests/latest", Accept=DOCKER_MANIFEST)
+        assert manifest.status_code == 200, manifest.text
+        config = registry.get(f"{app}/{process_type}/blobs/{manifest.json()['config']['digest']}")
+        assert config.json()["config"]["Cmd"] == command, process_type
+    calls = heroku.calls()
+    assert calls[-1] == ["container:release", "web", "release", "--app", app]
+    assert calls.count(calls[-1]) == 1
+    assert ["container:login"] in calls[:-1]

@@ -1,7 +1,7 @@
 """The README cannot rot: every shell block marked `runnable` is run, command by command, on a
 fresh copy of the repository; every other shell block deploys to Heroku, and each heroku
-command in it (and in the Makefile's Heroku targets) is checked against the Heroku CLI's own
-help: the command exists and takes the flags the README gives it."""
+command in it, in the prose's inline code and in the Makefile's Heroku targets is checked
+against the Heroku CLI's own help: the command exists and takes the flags the README gives it."""
 
 import functools
 import os
@@ -34,6 +34,9 @@ PLATFORM_COMMAND = re.compile(r"^(heroku |git push heroku |make heroku-)")
 SCRIPT_HEROKU_COMMAND = re.compile(r"(?<![\w./-])heroku ([a-z][a-z:-]*[^|;&)`'\",:]*)")
 # Scripts that run heroku commands for a make target.
 HEROKU_SCRIPTS = [REPO / "scripts" / "heroku-container-check"]
+# Every fenced block, whatever its language, and the inline code spans of what is left.
+FENCED_BLOCK = re.compile(r"^```.*?^```$", re.MULTILINE | re.DOTALL)
+INLINE_CODE = re.compile(r"`([^`]+)`")
 
 
 def shell_blocks():
@@ -79,12 +82,27 @@ def test_the_readme_provisions_the_plan_heroku_yml_declares():
     assert provisioned == {plan}
 
 
+def prose_heroku_commands():
+    """The heroku commands the README's prose gives in inline code (`heroku releases:output`),
+    tables included; a span that a line break splits is joined again."""
+    prose = FENCED_BLOCK.sub("", README.read_text())
+    spans = (" ".join(span.split()) for span in INLINE_CODE.findall(prose))
+    return [span for span in spans if span.startswith("heroku ")]
+
+
+def test_the_prose_names_heroku_commands_in_inline_code_line_breaks_and_flags_included():
+    found = {command.split()[1] for command in prose_heroku_commands()}
+    assert {"releases:output", "addons:wait", "pg:psql"} <= found  # addons:wait: split by a line
+    assert "heroku create --manifest" in prose_heroku_commands()
+
+
 def heroku_command_lines():
-    """Heroku CLI command lines: the README's, what the Makefile's Heroku targets run, and the
-    heroku commands in the scripts those targets call."""
+    """Heroku CLI command lines: the README's (its shell blocks and its prose), what the
+    Makefile's Heroku targets run, and the heroku commands in the scripts those targets call."""
     lines = [
         command for runnable, commands in shell_blocks() if not runnable for command in commands
     ]
+    lines += prose_heroku_commands()
     targets = ["heroku-create", "heroku-deploy", "heroku-logs", "heroku-container-deploy"]
     dry_run = subprocess.run(
         ["make", "--dry-run", *targets, "APP=example-app"],
@@ -125,6 +143,18 @@ def heroku_cli(tmp_path_factory):
     return help_for
 
 
+def test_both_cis_install_the_one_pinned_heroku_cli():
+    """The commands are checked against one version of the CLI: .ci/run's pin, which the
+    public CI installs too."""
+    ci_run = (REPO / ".ci" / "run").read_text()
+    [pinned] = re.findall(r"^heroku_version=(\S+)$", ci_run, re.MULTILINE)
+    assert set(re.findall(r"heroku@[\w.$]+", ci_run)) == {"heroku@$heroku_version"}
+    workflow = (REPO / ".github" / "workflows" / "ci.yml").read_text()
+    assert re.findall(r"npm install .*heroku\S*", workflow) == [
+        f"npm install --global heroku@{pinned}"
+    ]
+
+
 @pytest.mark.heroku_cli
 def test_every_heroku_command_exists_and_takes_the_flags_used(heroku_cli):
     checked = set()
@@ -134,12 +164,15 @@ def test_every_heroku_command_exists_and_takes_the_flags_used(heroku_cli):
             status, usage = heroku_cli(subcommand)
             assert status == 0, f"heroku {subcommand}: no such command"
             for flag in flags:
+                # A flag hidden from the flags list is found in the examples, where the CLI
+                # gives one (`heroku apps:create --manifest`).
                 assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", usage), (
                     f"heroku {subcommand} has no {flag}"
                 )
             checked.add(subcommand)
     assert {"create", "addons:create", "config:set", "domains", "ps:scale", "logs"} <= checked
     assert {"container:login", "container:release", "auth:whoami", "apps:info"} <= checked
+    assert {"releases:output", "container:push", "pg:psql"} <= checked  # from the prose
 
 
 # --- the runnable blocks, run -----------------------------------------------------------

@@ -13,6 +13,7 @@ import yaml
 from mysite import env
 from tests.support import app_setups
 from tests.support.environment import REPO
+from tests.support.makefile import dry_run
 
 # app.json as Heroku documents it ("app.json Schema", Dev Center): every key it knows, and
 # nothing else, so a typo cannot pass as a setting Heroku silently ignores.
@@ -145,12 +146,22 @@ def stage_command(stage):
     return json.loads(command.removeprefix("CMD "))
 
 
+def make_prod_release_command():
+    """The command make prod runs in the image before gunicorn: its release step."""
+    steps = [step for line in dry_run("prod") for step in line.split(" && ")]
+    [step] = [step for step in steps if " run --rm prod " in step]
+    words = shlex.split(step)
+    return words[words.index("--rm") + 2 :]  # after `run --rm prod`
+
+
 def test_the_release_image_runs_the_release_command_of_heroku_yml_and_the_procfile():
     # A Container Registry deploy ignores heroku.yml and the Procfile: Heroku runs the image
-    # pushed as `release` with no command, so its CMD must be the same migration.
+    # pushed as `release` with no command, so its CMD must be the same migration. make prod
+    # runs the production way on your machine, so its release step is that command too.
     commands = {
         "Dockerfile (release stage CMD)": stage_command("release"),
         "Procfile (release:)": shlex.split(procfile()["release"]),
+        "Makefile (make prod's release step)": make_prod_release_command(),
         **{
             f"heroku.yml (release.command[{index}])": shlex.split(command)
             for index, command in enumerate(heroku_yml()["release"]["command"])
