@@ -23,6 +23,8 @@ What it does beyond gunicorn's asgi worker:
 - A body is read before the app runs, up to Django's DATA_UPLOAD_MAX_MEMORY_SIZE. A longer one
   is not read: the app sees its Content-Length and answers 413 (mysite/middleware/body_limit.py).
   gunicorn gives up on a body when no byte of it arrives for `timeout` seconds.
+- The liveness probe, /healthz, runs in a thread of its own, so it answers while the database
+  holds every other thread (a frozen database holds each page for its deadline).
 - The app's response is collected in its thread and sent whole; a streaming response would be
   held until it ends (this site streams nothing).
 - On SIGTERM, kept-alive connections that wait for a request are closed after
@@ -43,6 +45,10 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
 
 from gunicorn.workers.gasgi import ASGIWorker
+
+# The liveness probe (mysite/probes.py) has a thread of its own: it answers at once even while
+# every other thread waits on a database that does not answer.
+OWN_THREAD_PATHS = frozenset({"/healthz"})
 
 # How long, after SIGTERM, a kept-alive connection may still bring one more request (gunicorn's
 # gthread worker waits as long): a request already on its way is served, then the connection closes.
@@ -78,6 +84,7 @@ class WsgiInThreads:
     def __init__(self, wsgi_app, threads):
         self.wsgi_app = wsgi_app
         self.threads = ThreadPoolExecutor(threads, thread_name_prefix="wsgi")
+        self.probe_thread = ThreadPoolExecutor(1, thread_name_prefix="wsgi-probe")
         self.largest_body = largest_body()
 
     async def __call__(self, scope, receive, send):
@@ -96,9 +103,8 @@ class WsgiInThreads:
         loop = asyncio.get_running_loop()
         # run_in_executor passes no context along: each thread keeps its own across requests,
         # and with it its database connection.
-        status, response_headers, content = await loop.run_in_executor(
-            self.threads, self.call, environ
-        )
+        threads = self.probe_thread if scope["path"] in OWN_THREAD_PATHS else self.threads
+        status, response_headers, content = await loop.run_in_executor(threads, self.call, environ)
         code = int(status.split(" ", 1)[0])
         headers = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
@@ -146,6 +152,7 @@ class WsgiInThreads:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.threads.shutdown(wait=False)
+                self.probe_thread.shutdown(wait=False)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -3,10 +3,12 @@
 import asyncio
 import inspect
 
+from django.urls import resolve
 from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers.gasgi import ASGIWorker
 
-from mysite.gunicorn_worker import request_headers, wsgi_environ
+from mysite import probes
+from mysite.gunicorn_worker import OWN_THREAD_PATHS, request_headers, wsgi_environ
 
 
 def scope(**overrides):
@@ -88,3 +90,7 @@ def test_the_gunicorn_and_asyncio_internals_the_worker_uses_are_still_there():
         return server._clients
 
     assert not asyncio.run(clients_of_a_server())  # present, and empty
+
+
+def test_the_paths_with_a_thread_of_their_own_are_the_liveness_probe():
+    assert {resolve(path).func for path in OWN_THREAD_PATHS} == {probes.healthz}
