@@ -8,6 +8,7 @@ and removes it afterwards:  python -m tests.support.postgres COMMAND [ARG...]
 
 import contextlib
 import os
+import shlex
 import subprocess
 import sys
 
@@ -91,14 +92,17 @@ class Postgres:
     @contextlib.contextmanager
     def cut_off(self):
         """Every packet to the server dropped (an iptables rule in its network namespace), as in
-        a network partition. The rule is removed afterwards, whatever happens."""
+        a network partition. The rule is removed afterwards, whatever happens.
+
+        Runs the host's nsenter (Debian package util-linux) and iptables (package iptables) as
+        root, each bounded by HOST_COMMAND_TIMEOUT: a stuck one fails the test, never hangs it."""
         namespace = ["nsenter", "--target", str(self.container.inspect()["State"]["Pid"]), "--net"]
         rule = ["INPUT", "--jump", "DROP"]
-        subprocess.run([*namespace, "iptables", "--append", *rule], check=True)
+        host_command([*namespace, "iptables", "--append", *rule])
         try:
             yield
         finally:
-            subprocess.run([*namespace, "iptables", "--delete", *rule], check=False)
+            host_command([*namespace, "iptables", "--delete", *rule])
 
     def count(self, rows, database):
         return int(self.psql(f"SELECT count(*) FROM {rows}", database))  # noqa: S608 - test SQL
@@ -107,6 +111,19 @@ class Postgres:
         name = unique("db").replace("-", "_")
         self.psql(f'CREATE DATABASE "{name}"')
         return name
+
+
+HOST_COMMAND_TIMEOUT = 10  # seconds: nsenter and iptables answer in milliseconds
+
+
+def host_command(command):
+    """A command on the host, bounded in time; fails with its output if it fails."""
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=HOST_COMMAND_TIMEOUT, check=False
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"{shlex.join(command)} failed:\n{result.stderr}")
+    return result
 
 
 @contextlib.contextmanager
