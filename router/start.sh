@@ -37,9 +37,18 @@ http {
   scgi_temp_path $work/scgi;
 
   # X-Request-ID: the client's when it is 20 to 200 of [A-Za-z0-9+/=-], else a new UUID, as
-  # Heroku's router does (vegur_proxy_middleware; "HTTP Request IDs").
+  # Heroku's router does (vegur_proxy_middleware; "HTTP Request IDs"). The new one is a random,
+  # version 4 UUID, as heroku/erequest_id's create/0 makes it (uuid:get_v4, lowercase hex),
+  # here from nginx's 32 random hex digits: the 13th becomes the version, 4, and the 17th the
+  # variant, one of 8, 9, a, b (RFC 9562), leaving 122 random bits, as in any v4 UUID.
+  map \$request_id \$request_uuid_variant {
+    "~^.{16}[0-3]" 8;
+    "~^.{16}[4-7]" 9;
+    "~^.{16}[89ab]" a;
+    default b;
+  }
   map \$request_id \$new_request_uuid {
-    "~^(?<a>.{8})(?<b>.{4})(?<c>.{4})(?<d>.{4})(?<e>.{12})\$" "\$a-\$b-\$c-\$d-\$e";
+    "~^(?<a>.{8})(?<b>.{4}).(?<c>.{3}).(?<d>.{3})(?<e>.{12})\$" "\$a-\$b-4\$c-\${request_uuid_variant}\$d-\$e";
   }
   map \$http_x_request_id \$router_request_id {
     "~^[A-Za-z0-9+/=-]{20,200}\$" \$http_x_request_id;
