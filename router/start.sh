@@ -103,7 +103,18 @@ $servers    keepalive 32;
       proxy_connect_timeout 5s;
       # H12: no response within ROUTER_TIMEOUT seconds ends the request with a 503.
       proxy_read_timeout ${ROUTER_TIMEOUT}s;
-      proxy_next_upstream error;
+      # No request is tried again on another connection or dyno. Heroku's router tries another
+      # dyno only when connecting to one failed (heroku/vegur's vegur_lookup_service_middleware
+      # checks that dyno back in and looks up another); once a request is sent, a failure is
+      # the client's 503 with H13 or H18, never a retry: a kept-alive connection the dyno
+      # closed fails the request sent on it (Heroku help: "How do I fix new H18 or H13 errors
+      # that have started since switching to Router 2.0?"). nginx cannot retry connect
+      # failures alone: its "error" also resends a request without a body (GET) after a
+      # failure on a reused connection, which would hide exactly the H13/H18 that keeping the
+      # dyno's keep-alive (95 s) above the router's (90 s) prevents. So nothing is retried:
+      # stricter than Heroku for a dyno that refuses connections, kinder nowhere.
+      # tests/container/test_router.py pins both.
+      proxy_next_upstream off;
       error_page 502 504 =503 /router-error;
     }
 

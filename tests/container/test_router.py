@@ -113,6 +113,44 @@ def test_requests_are_spread_round_robin_across_web_containers(echo_router, echo
     assert all(a != b for a, b in itertools.pairwise(servers))
 
 
+def received(servers, path):
+    """How many times the servers received a request for `path` (they print each one)."""
+    return sum(container.logs().count(f"received {path}\n") for container in servers)
+
+
+def test_a_request_the_dyno_closes_its_connection_on_is_answered_503_and_not_sent_again(
+    echo_router, echo_servers
+):
+    # Heroku reports H13/H18 for a request sent on a kept-alive connection the dyno closed;
+    # it does not send it again. Both servers first get a connection the router keeps.
+    for _ in range(4):
+        echoed(echo_router.browser().get("/"))
+    path = f"/closed-when-reused/{docker.unique('once')}"
+    response = echo_router.browser().get(path)
+    assert response.status_code == 503
+    assert received(echo_servers, path) == 1
+
+
+@pytest.fixture
+def router_with_a_dyno_that_refuses_connections(
+    echo_servers, router_image, test_network, router_tls
+):
+    # Nothing listens on ECHO_PORT + 1: connecting there is refused at once.
+    upstreams = [f"{echo_servers[0].name}:{ECHO_PORT + 1}", f"{echo_servers[1].name}:{ECHO_PORT}"]
+    with running_router(router_image, test_network, upstreams, router_tls) as started:
+        yield started
+
+
+def test_a_dyno_that_refuses_connections_gets_its_share_of_requests_answered_503(
+    router_with_a_dyno_that_refuses_connections,
+):
+    # Stricter than Heroku, whose router would try another dyno (router/start.sh says why):
+    # a test that passes here does not rely on a retry.
+    browser = router_with_a_dyno_that_refuses_connections.browser()
+    statuses = sorted(browser.get("/").status_code for _ in range(6))
+    assert statuses == [200] * 3 + [503] * 3
+
+
 def test_a_response_slower_than_30_seconds_becomes_a_503(echo_router):
     started = time.monotonic()
     response = echo_router.browser().get("/sleep/40", timeout=60)
