@@ -37,9 +37,18 @@ http {
   scgi_temp_path $work/scgi;
 
   # X-Request-ID: the client's when it is 20 to 200 of [A-Za-z0-9+/=-], else a new UUID, as
-  # Heroku's router does (vegur_proxy_middleware; "HTTP Request IDs").
+  # Heroku's router does (vegur_proxy_middleware; "HTTP Request IDs"). The new one is a random,
+  # version 4 UUID, as heroku/erequest_id's create/0 makes it (uuid:get_v4, lowercase hex),
+  # here from nginx's 32 random hex digits: the 13th becomes the version, 4, and the 17th the
+  # variant, one of 8, 9, a, b (RFC 9562), leaving 122 random bits, as in any v4 UUID.
+  map \$request_id \$request_uuid_variant {
+    "~^.{16}[0-3]" 8;
+    "~^.{16}[4-7]" 9;
+    "~^.{16}[89ab]" a;
+    default b;
+  }
   map \$request_id \$new_request_uuid {
-    "~^(?<a>.{8})(?<b>.{4})(?<c>.{4})(?<d>.{4})(?<e>.{12})\$" "\$a-\$b-\$c-\$d-\$e";
+    "~^(?<a>.{8})(?<b>.{4}).(?<c>.{3}).(?<d>.{3})(?<e>.{12})\$" "\$a-\$b-4\$c-\${request_uuid_variant}\$d-\$e";
   }
   map \$http_x_request_id \$router_request_id {
     "~^[A-Za-z0-9+/=-]{20,200}\$" \$http_x_request_id;
@@ -94,7 +103,18 @@ $servers    keepalive 32;
       proxy_connect_timeout 5s;
       # H12: no response within ROUTER_TIMEOUT seconds ends the request with a 503.
       proxy_read_timeout ${ROUTER_TIMEOUT}s;
-      proxy_next_upstream error;
+      # No request is tried again on another connection or dyno. Heroku's router tries another
+      # dyno only when connecting to one failed (heroku/vegur's vegur_lookup_service_middleware
+      # checks that dyno back in and looks up another); once a request is sent, a failure is
+      # the client's 503 with H13 or H18, never a retry: a kept-alive connection the dyno
+      # closed fails the request sent on it (Heroku help: "How do I fix new H18 or H13 errors
+      # that have started since switching to Router 2.0?"). nginx cannot retry connect
+      # failures alone: its "error" also resends a request without a body (GET) after a
+      # failure on a reused connection, which would hide exactly the H13/H18 that keeping the
+      # dyno's keep-alive (95 s) above the router's (90 s) prevents. So nothing is retried:
+      # stricter than Heroku for a dyno that refuses connections, kinder nowhere.
+      # tests/container/test_router.py pins both.
+      proxy_next_upstream off;
       error_page 502 504 =503 /router-error;
     }
 

@@ -10,7 +10,7 @@ import requests
 from tests.support import docker, migrations, waiting
 from tests.support.dynos import app_config, release, serving_dyno
 from tests.support.http import RouterClient
-from tests.support.postgres import wait_until_ready
+from tests.support.postgres import postgres, wait_until_ready
 
 HEROKU_SIGKILL_AFTER = 30
 IN_FLIGHT = 3  # fewer than one gunicorn worker's threads (GUNICORN_THREADS defaults to 4)
@@ -74,6 +74,52 @@ def test_a_database_that_refuses_writes_gives_a_503_and_still_serves_reads(
     assert visitor.post("/", signature).status_code == 302
     logs = dyno_on_own_database.container.logs()
     assert "cannot execute INSERT in a read-only transaction" in logs
+
+
+# The guestbook's smallest possible row (one-character fields), dated before any signature so
+# the page's newest entries stay the real ones.
+TINY_OLD_ENTRY = "(name, message, created_at) VALUES ('x', 'x', '2000-01-01')"
+
+
+@pytest.fixture
+def database_with_a_small_disk(test_network, tmp_path):
+    """A PostgreSQL of the test's own with a 2 MiB disk to move a table onto and fill."""
+    with postgres(test_network, tmp_path / "tls", small_disk=2 * 1024 * 1024) as server:
+        yield server
+
+
+def test_a_database_whose_disk_is_full_gives_a_503_still_serves_reads_and_recovers(
+    image, test_network, database_with_a_small_disk, heroku_manifest
+):
+    database = database_with_a_small_disk
+    config = app_config(database.url())
+    for result in release(image, test_network, config, heroku_manifest):
+        assert result.returncode == 0, result.stderr
+    with serving_dyno(image, test_network, config, heroku_manifest) as dyno:
+        visitor = RouterClient(dyno.base_url)
+        token = visitor.csrf_token_from(visitor.get("/"))
+
+        def sign(name):
+            signature = {"csrfmiddlewaretoken": token, "name": name, "message": "no room"}
+            return visitor.post("/", signature)
+
+        assert sign("Before Full").status_code == 302
+        with database.disk_full("guestbook_entry", "mysite", TINY_OLD_ENTRY) as refusal:
+            # PostgreSQL itself refuses the table any more rows.
+            assert "53100" in refusal
+            assert "No space left on device" in refusal
+            refused = sign("Disk Full")
+            assert refused.status_code == 503
+            assert refused.headers["Retry-After"] == "5"
+            assert "Temporarily unavailable" in refused.text
+            page = visitor.get("/")
+            assert page.status_code == 200
+            assert "Before Full" in page.text
+        assert sign("After Full").status_code == 302
+        assert "After Full" in visitor.get("/").text
+        logs = dyno.container.logs()
+    assert "No space left on device" in logs
+    assert "Traceback" not in logs
 
 
 def test_a_statement_slower_than_the_statement_timeout_ends_with_a_503(

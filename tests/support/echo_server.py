@@ -1,6 +1,9 @@
 """A tiny HTTP server that answers with the headers it received, to check what the router
-forwards. GET /sleep/<seconds> answers only after that long. Runs with the standard
-library alone, in a python container: python echo_server.py <port>."""
+forwards. GET /sleep/<seconds> answers only after that long. GET /closed-when-reused/<any>
+is answered on a new connection only: on one that has served a request before, the server reads
+it and closes the connection without a word, as a dyno closing an idle keep-alive connection
+just as the router reuses it. Each request's path is printed, so a test can count them. Runs
+with the standard library alone, in a python container: python echo_server.py <port>."""
 
 import json
 import socket
@@ -11,8 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Echo(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    served = 0  # requests answered on this connection (one handler per connection)
 
     def do_GET(self):
+        print(f"received {self.path}", flush=True)
+        if self.path.startswith("/closed-when-reused/") and self.served:
+            self.close_connection = True
+            return
+        self.served += 1
         if self.path.startswith("/sleep/"):
             time.sleep(float(self.path.rsplit("/", 1)[1]))
         headers = {name.lower(): value for name, value in self.headers.items()}

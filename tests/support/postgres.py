@@ -2,12 +2,15 @@
 tests, `make test-postgres` and `make lint-migrations` start one.
 
 On a test network it runs with TLS on, as Heroku Postgres does; published on 127.0.0.1 it
-serves the host. As a command, it runs another command with DATABASE_URL pointing at a new one
-and removes it afterwards:  python -m tests.support.postgres COMMAND [ARG...]
+serves the host. Given a small disk (a tmpfs at SMALL_DISK), a table can be moved onto it and
+the disk filled, as when a plan's storage is used up. As a command, it runs another command
+with DATABASE_URL pointing at a new one and removes it afterwards:
+python -m tests.support.postgres COMMAND [ARG...]
 """
 
 import contextlib
 import os
+import shlex
 import subprocess
 import sys
 
@@ -17,6 +20,23 @@ from tests.support.docker import Container, docker, postgres_image, running, uni
 
 USER = "mysite"
 PASSWORD = "test-only-password"  # a throwaway container's
+SMALL_DISK = "/small-disk"  # where a server started with small_disk has its tmpfs
+
+# Rows added one at a time, each in a subtransaction, until PostgreSQL reports disk_full
+# (SQLSTATE 53100): bounded, so a disk that never fills fails instead of looping forever.
+FILL_UNTIL_DISK_FULL = """
+DO $$
+BEGIN
+  FOR i IN 1..{limit} LOOP
+    BEGIN
+      INSERT INTO {table} {row};
+    EXCEPTION WHEN disk_full THEN
+      RETURN;
+    END;
+  END LOOP;
+  RAISE EXCEPTION 'still not disk full after {limit} rows';
+END $$;
+"""
 
 
 # The server reads its key from a copy it owns (PostgreSQL refuses a key others can read).
@@ -91,14 +111,42 @@ class Postgres:
     @contextlib.contextmanager
     def cut_off(self):
         """Every packet to the server dropped (an iptables rule in its network namespace), as in
-        a network partition. The rule is removed afterwards, whatever happens."""
+        a network partition. The rule is removed afterwards, whatever happens.
+
+        Runs the host's nsenter (Debian package util-linux) and iptables (package iptables) as
+        root, each bounded by HOST_COMMAND_TIMEOUT: a stuck one fails the test, never hangs it."""
         namespace = ["nsenter", "--target", str(self.container.inspect()["State"]["Pid"]), "--net"]
         rule = ["INPUT", "--jump", "DROP"]
-        subprocess.run([*namespace, "iptables", "--append", *rule], check=True)
+        host_command([*namespace, "iptables", "--append", *rule])
         try:
             yield
         finally:
-            subprocess.run([*namespace, "iptables", "--delete", *rule], check=False)
+            host_command([*namespace, "iptables", "--delete", *rule])
+
+    @contextlib.contextmanager
+    def disk_full(self, table, database, smallest_row, limit=5000):
+        """`table` on a disk with no space left: moved to a tablespace on the small disk, which
+        is then filled with a file, and the table's last page with `smallest_row` (the VALUES
+        of a row no write could make smaller) until PostgreSQL reports disk_full. Yields what
+        PostgreSQL says to one more insert (with its SQLSTATE); frees the space afterwards, so
+        writes work again. Needs a server started with small_disk."""
+        space, ballast = f"{SMALL_DISK}/tablespace", f"{SMALL_DISK}/ballast"
+        self.container.exec("install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700", space)
+        self.psql(f"CREATE TABLESPACE small_disk LOCATION '{space}'", database)
+        self.psql(f"ALTER TABLE {table} SET TABLESPACE small_disk", database)
+        try:
+            # cat stops at "No space left on device": every byte of the disk is taken.
+            filled = self.container.exec("sh", "-c", f"cat /dev/zero > {ballast}", check=False)
+            assert "No space left on device" in filled.stderr, filled.stderr
+            fill = FILL_UNTIL_DISK_FULL.format(table=table, row=smallest_row, limit=limit)
+            self.psql(fill, database)
+            refusal = self.container.exec(
+                "psql", "-U", USER, "-d", database, "--set", "VERBOSITY=verbose",
+                "-c", f"INSERT INTO {table} {smallest_row}", check=False,
+            )  # fmt: skip
+            yield refusal.stderr
+        finally:
+            self.container.exec("rm", "-f", ballast, check=False)
 
     def count(self, rows, database):
         return int(self.psql(f"SELECT count(*) FROM {rows}", database))  # noqa: S608 - test SQL
@@ -109,11 +157,27 @@ class Postgres:
         return name
 
 
+HOST_COMMAND_TIMEOUT = 10  # seconds: nsenter and iptables answer in milliseconds
+
+
+def host_command(command):
+    """A command on the host, bounded in time; fails with its output if it fails."""
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=HOST_COMMAND_TIMEOUT, check=False
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"{shlex.join(command)} failed:\n{result.stderr}")
+    return result
+
+
 @contextlib.contextmanager
-def postgres(network=None, tls_directory=None):
+def postgres(network=None, tls_directory=None, small_disk=None):
     """A new server: on `network` with TLS (certificates made in tls_directory), or else
-    published on 127.0.0.1 without it. Removed afterwards, whatever happens."""
+    published on 127.0.0.1 without it; with a disk of `small_disk` bytes at SMALL_DISK if
+    given. Removed afterwards, whatever happens."""
     options = ["--env", f"POSTGRES_USER={USER}", "--env", f"POSTGRES_PASSWORD={PASSWORD}"]
+    if small_disk:
+        options += ["--mount", f"type=tmpfs,destination={SMALL_DISK},tmpfs-size={small_disk}"]
     alias = unique("db")
     command = ()
     if network:
