@@ -158,10 +158,12 @@ class WsgiInThreads:
 
 
 def largest_body():
-    """The largest request body the app takes: Django's DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    from django.conf import settings
+    """The largest request body the app takes: Django's DATA_UPLOAD_MAX_MEMORY_SIZE (Django's
+    default for an app that is not Django, such as the benchmark's ceilings)."""
+    from django.conf import global_settings, settings
 
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    chosen = settings if settings.configured else global_settings
+    return chosen.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
 
 
 def has_body(scope, status):
