@@ -40,6 +40,7 @@ upgrade changes any of them.
 
 import asyncio
 import io
+import math
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
@@ -162,8 +163,8 @@ def largest_body():
     default for an app that is not Django, such as the benchmark's ceilings)."""
     from django.conf import global_settings, settings
 
-    chosen = settings if settings.configured else global_settings
-    return chosen.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    limit = (settings if settings.configured else global_settings).DATA_UPLOAD_MAX_MEMORY_SIZE
+    return math.inf if limit is None else limit  # None: Django sets no limit
 
 
 def has_body(scope, status):
