@@ -1,13 +1,18 @@
-"""make bench: speed, size and start-up of the production image, with ceilings, in one run.
+"""make bench: speed, scaling, size and start-up of the production image, with ceilings.
 
 The machine is shared and noisy, so every figure that matters is a ratio of measurements
 taken side by side: the servers of a comparison run at the same time and wrk visits them
 in turn, round after round; a ratio is the median of its per-round ratios.
 
-- The guestbook page (1,000 entries seeded) under this project's configuration, against
-  a ceiling (a bare WSGI callable answering the very same response bytes under the same
-  gunicorn configuration) and against two alternatives: gunicorn's defaults
-  (`gunicorn mysite.wsgi`) and Heroku's getting-started gunicorn configuration.
+- The guestbook page (1,000 entries seeded) under this project's configuration, in a
+  dyno-shaped container (512 MB), against two ceilings under the same gunicorn configuration
+  (a bare WSGI callable running the page's own SQL on one persistent connection per thread,
+  and one that touches no database; both answer the page's bytes), against two alternatives
+  (gunicorn's defaults, `gunicorn mysite.wsgi`, and Heroku getting-started's gunicorn
+  configuration), and against itself with Django's `SELECT 1` health check; at 16, 64 and
+  256 connections.
+- The page with 1,000,000 entries beside the page with 1,000, and both query plans.
+- What each middleware and setting costs a request, and a profile (bench/costs.py).
 - The hashed stylesheet, gzip and plain, against its own ceilings and against nginx.
 - The image's size and build times, start-up and shutdown, memory under load.
 
@@ -22,6 +27,7 @@ import json
 import os
 import platform
 import re
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -34,23 +40,30 @@ from pathlib import Path
 import requests
 
 from bench import report
-from tests.support import docker
-from tests.support.environment import REPO, SITE_HOST, new_secret_key
-from tests.support.postgres import postgres
+from tests.support import docker, waiting
+from tests.support.environment import PYTHON, REPO, SITE_HOST, new_secret_key
+from tests.support.postgres import PASSWORD, USER, postgres
 
-CONNECTIONS = 16
-SEEDED_ENTRIES = 1000
+# Concurrent connections: PRIMARY for the side-by-side comparison, LEVELS for scaling.
+PRIMARY = 16
+LEVELS = (16, 64, 256)
+SEEDED_ENTRIES = 1_000
+LARGE_ENTRIES = 1_000_000
 STARTS = 5
+# A dyno's memory (Basic and Standard-1X: 512 MB), for every server the page runs on.
+DYNO = ["--memory", "512m"]
 # Shorter runs for a quick look: BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=3 make bench
-WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "5"))
+WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "4"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", "8"))
+ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", "5"))
 IMAGE = "mysite-bench:latest"
 BENCH = REPO / "bench"
 PROXIED = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
 GZIP = {**PROXIED, "Accept-Encoding": "br, gzip"}
 # Headers gunicorn writes itself, so a ceiling must not repeat them.
 SERVER_HEADERS = {"date", "server", "connection", "transfer-encoding", "keep-alive"}
+# The configurations measured at every level; the others only at PRIMARY.
+SCALED = ("page", "page_db_ceiling", "page_gunicorn_defaults", "page_heroku_config")
 
 
 def log(message):
@@ -60,9 +73,9 @@ def log(message):
 # --- load ------------------------------------------------------------------------------
 
 
-def wrk(url, headers, seconds):
-    """One wrk run: requests/s, p50 and p99 latency in ms, errors (socket + non-2xx/3xx)."""
-    command = ["wrk", "--threads", "2", "--connections", str(CONNECTIONS)]
+def wrk(url, headers, seconds, connections):
+    """One wrk run: requests/s, mean, p50 and p99 latency in ms, errors (socket + non-2xx/3xx)."""
+    command = ["wrk", "--threads", "2", "--connections", str(connections)]
     command += ["--duration", f"{seconds}s", "--timeout", "5s", "--latency"]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
@@ -70,12 +83,14 @@ def wrk(url, headers, seconds):
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    mean = re.search(r"^\s+Latency\s+([\d.]+\w+)", output, re.MULTILINE).group(1)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "mean_ms": milliseconds(mean),
         "p50_ms": milliseconds(latency["50"]),
         "p99_ms": milliseconds(latency["99"]),
         "errors": (sum(map(int, socket_errors.groups())) if socket_errors else 0)
@@ -88,25 +103,48 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def compare(targets):
+def compare(targets, connections=PRIMARY, cpu=None):
     """Measure targets {name: (url, headers)} side by side: a warm-up each, then ROUNDS
     rounds visiting each in turn. Per target: median figures, summed errors, per-round
-    requests/s (so ratios can be taken round by round)."""
+    requests/s (so ratios can be taken round by round). With cpu {name: {part: container}},
+    also the CPU time each part spent per request (from its cgroup): a figure the machine's
+    noise barely moves, unlike requests/s."""
     for url, headers in targets.values():
-        wrk(url, headers, WARMUP_SECONDS)
+        wrk(url, headers, WARMUP_SECONDS, connections)
     runs = {name: [] for name in targets}
     for _ in range(ROUNDS):
         for name, (url, headers) in targets.items():
-            runs[name].append(wrk(url, headers, ROUND_SECONDS))
+            parts = (cpu or {}).get(name, {})
+            before = {part: cpu_seconds(container) for part, container in parts.items()}
+            run = wrk(url, headers, ROUND_SECONDS, connections)
+            served = run["requests_per_second"] * ROUND_SECONDS
+            for part, container in parts.items():
+                spent = cpu_seconds(container) - before[part]
+                run[f"{part}_cpu_us"] = spent / served * 1e6 if served else 0.0
+            runs[name].append(run)
     results = {}
     for name, name_runs in runs.items():
+        keys = [key for key in name_runs[0] if key != "errors"]
         results[name] = {
-            key: round(statistics.median(run[key] for run in name_runs), 2)
-            for key in ("requests_per_second", "p50_ms", "p99_ms")
+            key: round(statistics.median(run[key] for run in name_runs), 2) for key in keys
         }
         results[name]["errors"] = sum(run["errors"] for run in name_runs)
         results[name]["rounds"] = [run["requests_per_second"] for run in name_runs]
     return results
+
+
+def cpu_seconds(container):
+    """CPU time the container has used, from its cgroup (v1 or v2, either cgroup driver)."""
+    full_id = docker.docker("inspect", "--format", "{{.Id}}", container.name).stdout.strip()
+    v1 = Path(f"/sys/fs/cgroup/cpuacct/docker/{full_id}/cpuacct.usage")
+    if v1.exists():
+        return int(v1.read_text()) / 1e9
+    for v2 in (f"/sys/fs/cgroup/system.slice/docker-{full_id}.scope/cpu.stat",
+               f"/sys/fs/cgroup/docker/{full_id}/cpu.stat"):  # fmt: skip
+        if Path(v2).exists():
+            usage = re.search(r"usage_usec (\d+)", Path(v2).read_text()).group(1)
+            return int(usage) / 1e6
+    raise RuntimeError(f"no cgroup CPU figures for {container.name}")
 
 
 # --- servers ---------------------------------------------------------------------------
@@ -121,20 +159,21 @@ class Server:
             arguments += ["--env", f"{name}={value}"]
         self.started = time.monotonic()
         self.container = docker.Container.run(image, *command, options=arguments)
-        address_of = f'{{{{(index .NetworkSettings.Networks "{network}").IPAddress}}}}'
-        address = docker.docker("inspect", "--format", address_of, self.container.name)
-        address = address.stdout.strip()
-        self.url = f"http://{address}:{port}"
+        self.address = address_of(self.container, network)
+        self.url = f"http://{self.address}:{port}"
+
+    def answers(self, path):
+        # Refused, reset or slow to answer: a server that is still starting.
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
+            return requests.get(self.url + path, headers=PROXIED, timeout=2).status_code == 200
+        return False
 
     def wait(self, path="/healthz", timeout=60):
         """Seconds from `docker run` to the first 200 on path."""
-        deadline = self.started + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(self.url + path, headers=PROXIED, timeout=2).status_code == 200:
-                    return time.monotonic() - self.started
-            time.sleep(0.02)
-        raise RuntimeError(f"{self.container.name} not serving:\n{self.container.logs()}")
+        return waiting.seconds_until(
+            lambda: self.answers(path), timeout, interval=0.02, since=self.started,
+            what=lambda: f"{self.container.name} to serve {path}:\n{self.container.logs()}",
+        )  # fmt: skip
 
     def stop(self):
         started = time.monotonic()
@@ -146,6 +185,11 @@ class Server:
 
     def __exit__(self, *exc):
         self.container.remove()
+
+
+def address_of(container, network):
+    template = f'{{{{(index .NetworkSettings.Networks "{network}").IPAddress}}}}'
+    return docker.docker("inspect", "--format", template, container.name).stdout.strip()
 
 
 def memory_sampler(container):
@@ -189,15 +233,17 @@ def record(url, headers, data, name):
     return body
 
 
-def ceiling(network, mounts, name):
-    """A bare WSGI callable answering the response recorded as `name`, under the project's
-    gunicorn configuration (gunicorn.conf.py, read from /app as always)."""
+def ceiling(network, mounts, name, module="ceiling", env=None):
+    """A bare WSGI callable (bench/<module>.py) answering the response recorded as `name`,
+    under the project's gunicorn configuration (gunicorn.conf.py, read from /app as always)."""
     env = {
         "PYTHONPATH": "/bench",
         "CEILING_BODY": f"/bench-data/{name}.body",
         "CEILING_HEADERS": f"/bench-data/{name}.headers.json",
+        "CEILING_SQL": "/bench-data/page.sql",
+        **(env or {}),
     }
-    return Server(network, ["gunicorn", "ceiling:application"], env, mounts)
+    return Server(network, ["gunicorn", f"{module}:application"], env, [*mounts, *DYNO])
 
 
 # --- the image -------------------------------------------------------------------------
@@ -237,16 +283,49 @@ def build_figures(workdir):
     }
 
 
-# --- the run ---------------------------------------------------------------------------
+# --- the database ----------------------------------------------------------------------
+
+# The seeded rows: a second apart, newest last, as signatures arrive.
+SEED = (
+    "INSERT INTO guestbook_entry (name, message, created_at) "
+    "SELECT 'Signer ' || n, 'Entry number ' || n || ', thank you for a lovely evening.', "
+    "now() - make_interval(secs => {count} - n) FROM generate_series(1, {count}) AS n"
+)
+
+# The page's SQL as the page itself sends it, captured from a request in the running image.
+CAPTURE_PAGE_SQL = f"""
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+with CaptureQueriesContext(connection) as queries:
+    page = Client(headers={{"host": "{SITE_HOST}", "x-forwarded-proto": "https"}}).get("/")
+assert page.status_code == 200, page.status_code
+print(*[query["sql"] for query in queries.captured_queries if "guestbook_entry" in query["sql"]])
+"""
 
 
-def seed(server):
-    code = (
-        "from guestbook.models import Entry\n"
-        f"Entry.objects.bulk_create(Entry(name=f'Signer {{n}}', message=f'Entry number {{n}}, "
-        f"thank you for a lovely evening.') for n in range({SEEDED_ENTRIES}))"
-    )
-    server.container.exec("python", "manage.py", "shell", "-v", "0", "-c", code)
+def migrate(network, database_url):
+    env = ["--env", f"DATABASE_URL={database_url}", "--env", f"SECRET_KEY={new_secret_key()}",
+           "--env", f"ALLOWED_HOSTS={SITE_HOST}"]  # fmt: skip
+    docker.docker("run", "--rm", "--network", network, *env, IMAGE,
+                  "python", "manage.py", "migrate", "--noinput", "-v", "0")  # fmt: skip
+
+
+def seed(database, name, count):
+    database.psql(SEED.format(count=count), name)
+    database.psql("VACUUM ANALYZE guestbook_entry", name)
+
+
+def page_sql(server):
+    sql = server.container.exec("python", "manage.py", "shell", "-v", "0", "-c", CAPTURE_PAGE_SQL)
+    return sql.stdout.strip()
+
+
+def query_plan(database, name, sql):
+    return database.psql(f"EXPLAIN {sql}", name)
+
+
+# --- the measurements ------------------------------------------------------------------
 
 
 def stylesheet(server, data):
@@ -261,51 +340,94 @@ def stylesheet(server, data):
     return url
 
 
-def measure_page(network, env, mounts, data):
-    """The guestbook page: this project, its ceiling, the two alternatives, side by side."""
+def page_servers(stack, network, env, mounts, data):
+    """The page under each configuration, every one in a dyno-shaped container, serving."""
     alternatives = {
         "page_gunicorn_defaults": ["gunicorn", "--config", "/dev/null", "--bind", "0.0.0.0:8000",
-                             "mysite.wsgi"],
+                                   "mysite.wsgi"],
         "page_heroku_config": ["gunicorn", "--config",
                                "/bench/gunicorn_heroku_getting_started.py", "mysite.wsgi"],
+        "page_select_1": ["gunicorn", "stock_health_check:application"],
     }  # fmt: skip
-    with contextlib.ExitStack() as stack:
-        ours = stack.enter_context(Server(network, env=env))
-        ours.wait()
-        seed(ours)
-        body = record(ours.url + "/", PROXIED, data, "page")
-        assert body.count(b'class="entry"') == 20
-        static_url = stylesheet(ours, data)
-        record(ours.url + static_url, GZIP, data, "static_compressed")
-        record(ours.url + static_url, PROXIED, data, "static_plain")
-        servers = {"page": ours}
-        servers["page_ceiling"] = stack.enter_context(ceiling(network, mounts, "page"))
-        for name, command in alternatives.items():
-            servers[name] = stack.enter_context(Server(network, command, env, mounts))
-        for server in servers.values():
-            server.wait("/" if server is servers["page_ceiling"] else "/healthz")
-        log("the guestbook page: this project, its ceiling, the alternatives")
-        finish_sampling = memory_sampler(ours.container)
-        results = compare({name: (server.url + "/", PROXIED) for name, server in servers.items()})
-        results["memory_peak_mb"] = finish_sampling()
+    servers = {"page": stack.enter_context(Server(network, env=env, options=DYNO))}
+    servers["page"].wait()
+    body = record(servers["page"].url + "/", PROXIED, data, "page")
+    assert body.count(b'class="entry"') == 20
+    (data / "page.sql").write_text(page_sql(servers["page"]))
+    database_env = {"DATABASE_URL": env["DATABASE_URL"]}
+    servers["page_db_ceiling"] = stack.enter_context(
+        ceiling(network, mounts, "page", "ceiling_database", database_env)
+    )
+    servers["page_ceiling"] = stack.enter_context(ceiling(network, mounts, "page"))
+    for name, command in alternatives.items():
+        options = [*mounts, *DYNO]
+        bench_env = {**env, "PYTHONPATH": "/bench"}
+        servers[name] = stack.enter_context(Server(network, command, bench_env, options))
+    for name, server in servers.items():
+        server.wait("/" if "ceiling" in name else "/healthz")
+    return servers
 
-        log("the stylesheet: WhiteNoise, its ceilings, nginx")
-        static = {"static_compressed": (ours.url, GZIP), "static_plain": (ours.url, PROXIED)}
-        for kind in ("static_compressed", "static_plain"):
-            server = stack.enter_context(ceiling(network, mounts, kind))
-            server.wait(static_url)
-            static[f"{kind}_ceiling"] = (server.url, PROXIED)
-        nginx = stack.enter_context(nginx_server(network, data))
-        nginx.wait(static_url)
-        static["static_compressed_nginx"] = (nginx.url, {"Accept-Encoding": "br, gzip"})
-        static["static_plain_nginx"] = (nginx.url, {})
-        results.update(compare({name: (base + static_url, headers)
-                                for name, (base, headers) in static.items()}))  # fmt: skip
-        headers = requests.get(ours.url + static_url, headers=GZIP, timeout=10).headers
-        results["static_headers"] = {
-            "content_encoding": headers.get("Content-Encoding", ""),
-            "cache_control": headers.get("Cache-Control", ""),
-        }
+
+def measure_page(servers, database):
+    """The page's configurations side by side at PRIMARY; the SCALED ones at every level."""
+    results, memory = {}, {}
+    for level in LEVELS:
+        names = servers if level == PRIMARY else SCALED
+        log(f"the guestbook page at {level} connections: {', '.join(names)}")
+        finish_sampling = memory_sampler(servers["page"].container)
+        cpu = {name: {"app": servers[name].container, "db": database.container} for name in names}
+        results[str(level)] = compare(
+            {name: (servers[name].url + "/", PROXIED) for name in names}, level, cpu
+        )
+        memory[str(level)] = finish_sampling()
+    return {"page": results, "memory_peak_mb": memory}
+
+
+def measure_data(stack, network, env, database, small, data):
+    """The page with LARGE_ENTRIES beside the page with SEEDED_ENTRIES, and both plans."""
+    large_name = database.create_database()
+    large_url = database.url(large_name)
+    migrate(network, large_url)
+    log(f"seeding {LARGE_ENTRIES:,} entries")
+    seed(database, large_name, LARGE_ENTRIES)
+    large = stack.enter_context(Server(network, env={**env, "DATABASE_URL": large_url},
+                                       options=DYNO))  # fmt: skip
+    large.wait()
+    sql = (data / "page.sql").read_text()
+    log(f"the page with {SEEDED_ENTRIES:,} and with {LARGE_ENTRIES:,} entries")
+    figures = compare({"entries_small": (small.url + "/", PROXIED),
+                       "entries_large": (large.url + "/", PROXIED)})  # fmt: skip
+    return {
+        "data": figures,
+        "plans": {
+            "entries_small": query_plan(database, USER, sql),
+            "entries_large": query_plan(database, large_name, sql),
+        },
+    }
+
+
+def measure_static(stack, network, mounts, data, page):
+    """The stylesheet through WhiteNoise, against its ceilings and nginx."""
+    static_url = stylesheet(page, data)
+    record(page.url + static_url, GZIP, data, "static_compressed")
+    record(page.url + static_url, PROXIED, data, "static_plain")
+    static = {"static_compressed": (page.url, GZIP), "static_plain": (page.url, PROXIED)}
+    for kind in ("static_compressed", "static_plain"):
+        server = stack.enter_context(ceiling(network, mounts, kind))
+        server.wait(static_url)
+        static[f"{kind}_ceiling"] = (server.url, PROXIED)
+    nginx = stack.enter_context(nginx_server(network, data))
+    nginx.wait(static_url)
+    static["static_compressed_nginx"] = (nginx.url, {"Accept-Encoding": "br, gzip"})
+    static["static_plain_nginx"] = (nginx.url, {})
+    log("the stylesheet: WhiteNoise, its ceilings, nginx")
+    results = {"static": compare({name: (base + static_url, headers)
+                                  for name, (base, headers) in static.items()})}  # fmt: skip
+    headers = requests.get(page.url + static_url, headers=GZIP, timeout=10).headers
+    results["static_headers"] = {
+        "content_encoding": headers.get("Content-Encoding", ""),
+        "cache_control": headers.get("Cache-Control", ""),
+    }
     return results
 
 
@@ -323,22 +445,56 @@ def nginx_server(network, data):
         docker.docker("image", "rm", image, check=False)
 
 
+def measure_costs(network, database):
+    """bench/costs.py on this machine's Python, against the bench's database, over TLS."""
+    log("what each middleware and setting costs a request; a profile")
+    url = f"postgres://{USER}:{PASSWORD}@{address_of(database.container, network)}:5432/{USER}"
+    environ = {**os.environ, "PROD_SETTINGS": "True", "SECRET_KEY": new_secret_key(),
+               "ALLOWED_HOSTS": SITE_HOST, "DATABASE_URL": url}  # fmt: skip
+    for name in ("DJANGO_SETTINGS_MODULE", "DYNO", "DATABASE_SSL_REQUIRE"):
+        environ.pop(name, None)
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.costs"],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    ).stdout
+    return json.loads(output)
+
+
 def measure_start_and_stop(network, env):
     starts, stops = [], []
     for _ in range(STARTS):
-        with Server(network, env=env) as server:
+        with Server(network, env=env, options=DYNO) as server:
             starts.append(server.wait())
             stops.append(server.stop())
             assert server.container.exit_code() == 0
     return round(statistics.median(starts), 2), round(statistics.median(stops), 2)
 
 
+def gunicorn_defaults():
+    """Workers and threads per worker as gunicorn.conf.py sets them when the dyno sets neither."""
+    names = ("WEB_CONCURRENCY", "GUNICORN_THREADS")
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    finally:
+        os.environ.update(saved)
+    return config["workers"], config["threads"]
+
+
 def run(workdir):
+    workers, threads = gunicorn_defaults()
     results = {
         "machine": machine(),
         "load": {
-            "connections": CONNECTIONS, "warmup_s": WARMUP_SECONDS, "rounds": ROUNDS,
-            "round_s": ROUND_SECONDS, "seeded_entries": SEEDED_ENTRIES,
+            "primary": PRIMARY, "levels": list(LEVELS), "warmup_s": WARMUP_SECONDS,
+            "rounds": ROUNDS, "round_s": ROUND_SECONDS, "seeded_entries": SEEDED_ENTRIES,
+            "large_entries": LARGE_ENTRIES, "dyno": " ".join(DYNO), "workers": workers,
+            "threads": threads,
         },
     }  # fmt: skip
     results["image"] = build_figures(workdir)
@@ -346,16 +502,23 @@ def run(workdir):
     data.mkdir()
     data.chmod(0o755)
     mounts = ["--volume", f"{BENCH}:/bench:ro", "--volume", f"{data}:/bench-data:ro"]
-    with docker.network() as network, postgres(network, workdir / "tls") as database:
-        env = {
-            "SECRET_KEY": new_secret_key(),
-            "DATABASE_URL": database.url(),
-            "ALLOWED_HOSTS": SITE_HOST,
-        }
-        options = [arg for name, value in env.items() for arg in ("--env", f"{name}={value}")]
-        docker.docker("run", "--rm", "--network", network, *options, IMAGE,
-                      "python", "manage.py", "migrate", "--noinput", "-v", "0")  # fmt: skip
-        results.update(measure_page(network, env, mounts, data))
+    with (
+        docker.network() as network,
+        postgres(network, workdir / "tls") as database,
+        contextlib.ExitStack() as stack,
+    ):
+        env = {"SECRET_KEY": new_secret_key(), "DATABASE_URL": database.url(),
+               "ALLOWED_HOSTS": SITE_HOST}  # fmt: skip
+        migrate(network, database.url())
+        seed(database, USER, SEEDED_ENTRIES)
+        servers = page_servers(stack, network, env, mounts, data)
+        results.update(measure_page(servers, database))
+        results.update(measure_data(stack, network, env, database, servers["page"], data))
+        results.update(measure_static(stack, network, mounts, data, servers["page"]))
+        stack.close()
+        costs = measure_costs(network, database)
+        results["profile"] = costs.pop("profile")
+        results["costs"] = costs
         log(f"start and stop, {STARTS} times")
         start, stop = measure_start_and_stop(network, env)
     results["start_to_first_200_s"], results["idle_sigterm_to_exit_s"] = start, stop
