@@ -34,7 +34,7 @@ from pathlib import Path
 import requests
 
 from bench import report
-from tests.support import docker
+from tests.support import docker, waiting
 from tests.support.environment import REPO, SITE_HOST, new_secret_key
 from tests.support.postgres import postgres
 
@@ -128,13 +128,17 @@ class Server:
 
     def wait(self, path="/healthz", timeout=60):
         """Seconds from `docker run` to the first 200 on path."""
-        deadline = self.started + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(self.url + path, headers=PROXIED, timeout=2).status_code == 200:
-                    return time.monotonic() - self.started
-            time.sleep(0.02)
-        raise RuntimeError(f"{self.container.name} not serving:\n{self.container.logs()}")
+
+        def serves():
+            try:
+                return requests.get(self.url + path, headers=PROXIED, timeout=2).status_code == 200
+            except requests.ConnectionError:
+                return False  # not listening yet
+
+        return waiting.seconds_until(
+            serves, timeout, interval=0.02, since=self.started,
+            what=lambda: f"{self.container.name} serving {path}:\n{self.container.logs()}",
+        )  # fmt: skip
 
     def stop(self):
         started = time.monotonic()
