@@ -18,7 +18,7 @@ import requests
 import urllib3
 import yaml
 
-from tests.support import docker
+from tests.support import docker, requirements
 from tests.support.environment import APP_VARIABLES, REPO
 from tests.support.servers import free_port
 
@@ -105,13 +105,8 @@ def test_the_scripts_heroku_commands_are_found_runs_and_advice_alike():
 
 @pytest.fixture(scope="module")
 def heroku_cli(tmp_path_factory):
-    """The Heroku CLI (npm package `heroku`; .ci/run installs it and sets HEROKU_CLI)."""
-    path = os.environ.get("HEROKU_CLI") or shutil.which("heroku")
-    if not path:
-        reason = "no Heroku CLI: npm install --global heroku, or set HEROKU_CLI"
-        if os.environ.get("REQUIRE_DOCKER") == "1":
-            pytest.fail(f"REQUIRE_DOCKER=1 (CI) but {reason}", pytrace=False)
-        pytest.skip(reason)
+    """The Heroku CLI's help for a subcommand: (exit status, usage)."""
+    path = requirements.heroku_cli()
     home = tmp_path_factory.mktemp("heroku-home")  # the CLI keeps its state under $HOME
 
     @functools.cache  # each CLI start takes seconds; many lines share a subcommand
