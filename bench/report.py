@@ -46,7 +46,7 @@ def ceiling_of(key):
 
 
 def targets(results):
-    """(target, measured, met) for each target of the issue."""
+    """(target, measured, met) for each target the project sets."""
     page = results["page"]
     headers = results["static_headers"]
     max_age = re.search(r"max-age=(\d+)", headers["cache_control"])
@@ -90,8 +90,8 @@ WHY_MISSED = {
         "The ceiling answers recorded bytes; the page makes two database round trips (Django's "
         "health check, which recovers connections after a database restart, and its one query) "
         "to a PostgreSQL that shares this machine's 2 cores with the app and wrk, and runs "
-        "Django's request cycle and the uncached parts of the template. Profiled with py-spy: "
-        "the workers are not saturated with Python; they wait on the database."
+        "Django's request cycle and renders the whole template on every request. Profiled with "
+        "py-spy: the workers are not saturated with Python; they wait on the database."
     ),
     "Guestbook page p99 ≤ 30 ms at 16 connections": (
         "16 connections on 8 gunicorn threads queue behind the same database round trips; "
