@@ -132,8 +132,8 @@ class Server:
         def serves():
             try:
                 return requests.get(self.url + path, headers=PROXIED, timeout=2).status_code == 200
-            except requests.ConnectionError:
-                return False  # not listening yet
+            except (requests.ConnectionError, requests.Timeout):
+                return False  # not listening yet, or not answering yet
 
         return waiting.seconds_until(
             serves, timeout, interval=0.02, since=self.started,
