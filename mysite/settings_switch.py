@@ -3,6 +3,9 @@
 manage.py, mysite/wsgi.py and mysite/asgi.py all call activate_or_exit(), so a
 management command (the release phase's migrate) and the web server (gunicorn
 imports mysite.wsgi, never manage.py) can never run different settings.
+
+pyproject.toml sets DJANGO_SETTINGS_MODULE for pytest's own process only (pytest-django reads
+it there); the processes the tests start get a clean environment and are selected here.
 """
 
 import os

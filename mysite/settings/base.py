@@ -24,7 +24,8 @@ INSTALLED_APPS = [
 # same bytes for every host (no link or cookie in it depends on the host, so a forged Host poisons
 # nothing); every page still gets 400 for a forged Host. Pages also get the Content-Security-Policy
 # and X-Frame-Options, which govern documents. Oversized bodies are refused before anything reads
-# them.
+# them. Two sit above SecurityMiddleware so that static files get them too: the request id, and
+# the localhost HSTS reset (it rewrites the header SecurityMiddleware sets, so must run after it).
 MIDDLEWARE = [
     "mysite.middleware.request_id.RequestIdMiddleware",
     "mysite.middleware.local_hsts.LocalHostWithoutHstsMiddleware",

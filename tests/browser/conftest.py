@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.support import docker
+from tests.support import docker, requirements
 from tests.support.compose import Stack
 from tests.support.environment import REPO, SITE_HOST
 
@@ -36,11 +36,10 @@ document.addEventListener("securitypolicyviolation",
 
 @pytest.fixture(scope="session")
 def chromium(docker_engine):
-    if not Path(CHROMIUM).exists():
-        reason = f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)"
-        if os.environ.get("REQUIRE_DOCKER") == "1":
-            pytest.fail(f"REQUIRE_DOCKER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
+    requirements.require(
+        Path(CHROMIUM).exists(),
+        f"Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)",
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -10,7 +10,6 @@ import shlex
 import shutil
 import signal
 import subprocess
-import time
 import warnings
 
 import pytest
@@ -18,7 +17,7 @@ import requests
 import urllib3
 import yaml
 
-from tests.support import docker
+from tests.support import docker, requirements, waiting
 from tests.support.environment import APP_VARIABLES, REPO
 from tests.support.servers import free_port
 
@@ -123,13 +122,8 @@ def test_the_scripts_heroku_commands_are_found_runs_and_advice_alike():
 
 @pytest.fixture(scope="module")
 def heroku_cli(tmp_path_factory):
-    """The Heroku CLI (npm package `heroku`; .ci/run installs it and sets HEROKU_CLI)."""
-    path = os.environ.get("HEROKU_CLI") or shutil.which("heroku")
-    if not path:
-        reason = "no Heroku CLI: npm install --global heroku, or set HEROKU_CLI"
-        if os.environ.get("REQUIRE_DOCKER") == "1":
-            pytest.fail(f"REQUIRE_DOCKER=1 (CI) but {reason}", pytrace=False)
-        pytest.skip(reason)
+    """The Heroku CLI's help for a subcommand: (exit status, usage)."""
+    path = requirements.heroku_cli()
     home = tmp_path_factory.mktemp("heroku-home")  # the CLI keeps its state under $HOME
 
     @functools.cache  # each CLI start takes seconds; many lines share a subcommand
@@ -236,20 +230,22 @@ class Runner:
                 ["bash", "-c", command], cwd=self.checkout, env=self.environ,
                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        served_since = None
-        deadline = time.monotonic() + timeout
-        while process.poll() is None and time.monotonic() < deadline:
-            if url and served_since is None and answers(url):
-                served_since = time.monotonic()
-            if served_since and time.monotonic() - served_since > 15:
-                # Still running, and serving what it said: a server (make dev). Stop it.
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
-                return
-            time.sleep(0.5)
-        if process.poll() is None:
+        # Until it exits, or answers at the URL its comment gives (a server never exits).
+        try:
+            waiting.until(
+                lambda: process.poll() is not None or (url and answers(url)), timeout, 0.5,
+                what=lambda: f"`{command}` to finish or serve:\n{log.read_text()[-3000:]}",
+            )  # fmt: skip
+        except AssertionError:
             os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail(f"`{command}` still running after {timeout} s:\n{log.read_text()[-3000:]}")
+            raise
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            # Still running 15 s on, and serving what it said: a server (make dev). Stop it.
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+            return
         assert process.returncode == 0, f"`{command}` failed:\n{log.read_text()[-3000:]}"
         if url:
             assert answers(url), f"`{command}` exited but {url} does not answer"

@@ -30,6 +30,8 @@ BROKEN = [
     ({"SECURE_HSTS_PRELOAD": "yes"}, "SECURE_HSTS_PRELOAD='yes' is not a boolean"),
 ]
 IDS = [start for _, start in BROKEN]
+# What gunicorn logs once it has bound its port.
+LISTENING = "Listening at"
 
 
 def environ_with(change):
@@ -74,4 +76,11 @@ def test_gunicorn_stops_before_binding_its_port(change, start):
         check=False,
     )
     assert_one_clear_line(result, start)
-    assert "Listening at" not in result.stderr
+    # gunicorn's own lines go to stdout (gunicorn.conf.py's logconfig_dict), errors to stderr.
+    assert LISTENING not in result.stdout + result.stderr
+
+
+def test_a_gunicorn_that_binds_its_port_says_so_on_stdout(production_server):
+    # What the test above looks for is what gunicorn writes once it listens.
+    listening = f"{LISTENING}: http://127.0.0.1:{production_server.port}"
+    assert listening in production_server.stdout()

@@ -27,16 +27,6 @@ def plain_http(production_server):
     return RouterClient(production_server.base_url, forwarded_proto="http")
 
 
-def test_gunicorn_lets_no_peer_mark_a_request_https_not_even_localhost(production_server):
-    # From a peer it trusted, gunicorn would take X-Forwarded-Ssl: on (one of its own secure
-    # scheme headers) and hand Django an https request. Django's one trusted header is the
-    # router's X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), absent here: plain http, redirected.
-    visitor = RouterClient(production_server.base_url, forwarded_proto=None)
-    response = visitor.get("/", headers={"X-Forwarded-Ssl": "on"})
-    assert response.status_code == 301
-    assert response.headers["Location"] == f"https://{SITE_HOST}/"
-
-
 def test_gunicorns_worker_heartbeat_file_lives_in_memory(production_server):
     # A worker proves it is alive by touching a file: on a container's disk that can be slow,
     # or read-only. gunicorn opens it and deletes its name at once; the worker keeps it open.

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.support import docker
+from tests.support import docker, requirements
 from tests.support.dynos import app_config, release, serving_dyno
 from tests.support.environment import REPO
 from tests.support.postgres import postgres
@@ -15,12 +15,10 @@ from tests.support.router import router_certificate, running_router
 
 @pytest.fixture(scope="session")
 def docker_engine():
-    if docker.engine_answers():
-        return
-    reason = "no Docker engine answers `docker info` (here: run ../shared/airgap/docker-up)"
-    if os.environ.get("REQUIRE_DOCKER") == "1":
-        pytest.fail(f"REQUIRE_DOCKER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    requirements.require(
+        docker.engine_answers(),
+        "Docker engine answering `docker info` (here: run ../shared/airgap/docker-up)",
+    )
 
 
 @pytest.fixture(scope="session")

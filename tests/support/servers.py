@@ -64,13 +64,14 @@ def wait_until_answering(server, path="/healthz", host=SITE_HOST, timeout=20):
 
 
 @contextlib.contextmanager
-def gunicorn(environ, log_dir):
-    """gunicorn serving mysite.wsgi on a free port of 127.0.0.1, stopped with SIGTERM afterwards."""
+def gunicorn(environ, log_dir, app="mysite.wsgi"):
+    """gunicorn with the project's gunicorn.conf.py serving `app` (mysite.wsgi, as a dyno does)
+    on a free port of 127.0.0.1, stopped with SIGTERM afterwards."""
     port = free_port()
     stdout_path, stderr_path = log_dir / "gunicorn.stdout", log_dir / "gunicorn.stderr"
     with stdout_path.open("w") as stdout, stderr_path.open("w") as stderr:
         process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "mysite.wsgi", "--bind", f"127.0.0.1:{port}"],
+            [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"],
             cwd=REPO,
             env=environ,
             stdout=stdout,
