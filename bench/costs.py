@@ -108,7 +108,7 @@ def through(middleware_paths):
 def middleware_costs():
     """What each middleware adds to a request, in the order a request meets them."""
     paths = settings.MIDDLEWARE
-    times = [best_us(through(paths[:count])) for count in range(len(paths) + 1)]
+    times = [best_us(through(paths[:count]), CALLS * 3) for count in range(len(paths) + 1)]
     return [
         {"what": f"`{path.rsplit('.', 1)[1]}`", "us": round(times[count + 1] - times[count], 1)}
         for count, path in enumerate(paths)
@@ -154,9 +154,9 @@ def setting_costs():
     template = best_us(lambda: render_page(entries))
     with without_translation():
         template_without_translation = best_us(lambda: render_page(entries))
-    query_us = best_us(query)
+    query_us = best_us(query, CALLS * 3)
     with without_wait_deadline():
-        query_without_deadline = best_us(query)
+        query_without_deadline = best_us(query, CALLS * 3)
     connection.ensure_connection()
     ours = best_us(connection.is_usable)
     djangos = best_us(lambda: DatabaseWrapper.is_usable(connection))

@@ -53,9 +53,9 @@ STARTS = 5
 # A dyno's memory (Basic and Standard-1X: 512 MB), for every server the page runs on.
 DYNO = ["--memory", "512m"]
 # Shorter runs for a quick look: BENCH_ROUNDS=1 BENCH_ROUND_SECONDS=3 make bench
-WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "4"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", "5"))
+WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "8"))
+ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", "3"))
 IMAGE = "mysite-bench:latest"
 BENCH = REPO / "bench"
 PROXIED = {"Host": SITE_HOST, "X-Forwarded-Proto": "https"}
@@ -103,34 +103,76 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def compare(targets, connections=PRIMARY, cpu=None):
-    """Measure targets {name: (url, headers)} side by side: a warm-up each, then ROUNDS
-    rounds visiting each in turn. Per target: median figures, summed errors, per-round
-    requests/s (so ratios can be taken round by round). With cpu {name: {part: container}},
-    also the CPU time each part spent per request (from its cgroup): a figure the machine's
-    noise barely moves, unlike requests/s."""
-    for url, headers in targets.values():
+def compare(targets, pairs=()):
+    """Measure targets side by side: a warm-up each, then ROUNDS rounds. In a round, the two
+    targets of each pair are measured back to back (in turns which goes first), so their ratio
+    is of measurements moments apart; the other targets once each. targets is {key: (url,
+    headers, connections, parts)}, parts {part: container} whose CPU time per request is taken
+    from its cgroup: a figure the machine's noise barely moves, unlike requests/s. Returns
+    {key: median figures, summed errors, when each run ran} and {"a / b": the median ratio}."""
+    for url, headers, connections, _ in targets.values():
         wrk(url, headers, WARMUP_SECONDS, connections)
-    runs = {name: [] for name in targets}
-    for _ in range(ROUNDS):
-        for name, (url, headers) in targets.items():
-            parts = (cpu or {}).get(name, {})
-            before = {part: cpu_seconds(container) for part, container in parts.items()}
-            run = wrk(url, headers, ROUND_SECONDS, connections)
-            served = run["requests_per_second"] * ROUND_SECONDS
-            for part, container in parts.items():
-                spent = cpu_seconds(container) - before[part]
-                run[f"{part}_cpu_us"] = spent / served * 1e6 if served else 0.0
-            runs[name].append(run)
+    paired = {key for pair in pairs for key in pair}
+    runs = {key: [] for key in targets}
+    ratios = {pair: [] for pair in pairs}
+    for number in range(ROUNDS):
+        for pair in pairs:
+            for key in pair if number % 2 == 0 else reversed(pair):
+                runs[key].append(measure(targets[key]))
+            ratios[pair].append(runs[pair[0]][-1]["requests_per_second"]
+                                / runs[pair[1]][-1]["requests_per_second"])  # fmt: skip
+        for key in targets.keys() - paired:
+            runs[key].append(measure(targets[key]))
     results = {}
-    for name, name_runs in runs.items():
-        keys = [key for key in name_runs[0] if key != "errors"]
-        results[name] = {
-            key: round(statistics.median(run[key] for run in name_runs), 2) for key in keys
+    for key, key_runs in runs.items():
+        names = [name for name in key_runs[0] if name not in ("errors", "window")]
+        results[key] = {
+            name: round(statistics.median(run[name] for run in key_runs), 2) for name in names
         }
-        results[name]["errors"] = sum(run["errors"] for run in name_runs)
-        results[name]["rounds"] = [run["requests_per_second"] for run in name_runs]
-    return results
+        results[key]["errors"] = sum(run["errors"] for run in key_runs)
+        results[key]["windows"] = [run["window"] for run in key_runs]
+    medians = {f"{label(a)} / {label(b)}": round(statistics.median(values), 3)
+               for (a, b), values in ratios.items()}  # fmt: skip
+    return results, medians
+
+
+def label(key):
+    """A target's name in the published ratios: page@16 for ("page", 16)."""
+    return key if isinstance(key, str) else f"{key[0]}@{key[1]}"
+
+
+def measure(target):
+    """One wrk run of a target, with the CPU its parts spent per request."""
+    url, headers, connections, parts = target
+    for container in parts.values():
+        idle(container)
+    before = {part: cpu_seconds(container) for part, container in parts.items()}
+    started = time.monotonic()
+    run = wrk(url, headers, ROUND_SECONDS, connections)
+    run["window"] = (started, time.monotonic())
+    served = run["requests_per_second"] * ROUND_SECONDS
+    for part, container in parts.items():
+        spent = cpu_seconds(container) - before[part]
+        run[f"{part}_cpu_us"] = round(spent / served * 1e6, 1) if served else 0.0
+    return run
+
+
+def published(figures):
+    """Figures as published: without the times their rounds ran."""
+    return {name: {k: v for k, v in f.items() if k != "windows"} for name, f in figures.items()}
+
+
+def idle(container, share=0.05, timeout=15):
+    """Wait until the container uses under `share` of a core: a run at many connections leaves
+    requests queued that the server still answers after wrk has stopped counting, and the next
+    run must not share the machine with them."""
+
+    def quiet():
+        before = cpu_seconds(container)
+        time.sleep(0.2)
+        return cpu_seconds(container) - before < share * 0.2
+
+    waiting.until(quiet, timeout, interval=0, what=f"{container.name} to go quiet")
 
 
 def cpu_seconds(container):
@@ -192,8 +234,10 @@ def address_of(container, network):
     return docker.docker("inspect", "--format", template, container.name).stdout.strip()
 
 
-def memory_sampler(container):
-    """Sample the container's memory (cgroup usage without page cache) until stopped."""
+@contextlib.contextmanager
+def memory_samples(container):
+    """(time, MB) samples of the container's memory (cgroup usage without page cache), taken
+    every quarter second while the block runs."""
     samples, stop = [], threading.Event()
 
     def sample():
@@ -204,18 +248,21 @@ def memory_sampler(container):
             match = re.match(r"([\d.]+)(KiB|MiB|GiB)", usage.strip())
             if match:
                 scale = {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}[match.group(2)]
-                samples.append(float(match.group(1)) * scale)
+                samples.append((time.monotonic(), float(match.group(1)) * scale))
             time.sleep(0.25)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-
-    def finish():
+    try:
+        yield samples
+    finally:
         stop.set()
         thread.join()
-        return round(max(samples), 1)
 
-    return finish
+
+def peak_during(samples, windows):
+    inside = [mb for at, mb in samples if any(start <= at <= end for start, end in windows)]
+    return round(max(inside), 1) if inside else None
 
 
 def record(url, headers, data, name):
@@ -349,6 +396,8 @@ def page_servers(stack, network, env, mounts, data):
                                "/bench/gunicorn_heroku_getting_started.py", "mysite.wsgi"],
         "page_select_1": ["gunicorn", "stock_health_check:application"],
     }  # fmt: skip
+    # The same image with gunicorn's threaded worker: what holding slow clients costs a request.
+    gthread = {"GUNICORN_CMD_ARGS": "--worker-class gthread"}
     servers = {"page": stack.enter_context(Server(network, env=env, options=DYNO))}
     servers["page"].wait()
     body = record(servers["page"].url + "/", PROXIED, data, "page")
@@ -363,24 +412,34 @@ def page_servers(stack, network, env, mounts, data):
         options = [*mounts, *DYNO]
         bench_env = {**env, "PYTHONPATH": "/bench"}
         servers[name] = stack.enter_context(Server(network, command, bench_env, options))
+    servers["page_gthread"] = stack.enter_context(Server(network, env={**env, **gthread},
+                                                         options=DYNO))  # fmt: skip
     for name, server in servers.items():
         server.wait("/" if "ceiling" in name else "/healthz")
     return servers
 
 
 def measure_page(servers, database):
-    """The page's configurations side by side at PRIMARY; the SCALED ones at every level."""
-    results, memory = {}, {}
+    """The page's configurations at PRIMARY connections, each back to back with this project's
+    page; the SCALED ones at every level too, this project's paired with itself at PRIMARY;
+    the page's container memory at each level."""
+    targets = {}
     for level in LEVELS:
-        names = servers if level == PRIMARY else SCALED
-        log(f"the guestbook page at {level} connections: {', '.join(names)}")
-        finish_sampling = memory_sampler(servers["page"].container)
-        cpu = {name: {"app": servers[name].container, "db": database.container} for name in names}
-        results[str(level)] = compare(
-            {name: (servers[name].url + "/", PROXIED) for name in names}, level, cpu
-        )
-        memory[str(level)] = finish_sampling()
-    return {"page": results, "memory_peak_mb": memory}
+        for name in servers if level == PRIMARY else SCALED:
+            parts = {"app": servers[name].container, "db": database.container}
+            targets[(name, level)] = (servers[name].url + "/", PROXIED, level, parts)
+    ours = ("page", PRIMARY)
+    pairs = [(ours, (name, PRIMARY)) for name in servers if name != "page"]
+    pairs += [(("page", level), ours) for level in LEVELS if level != PRIMARY]
+    log(f"the guestbook page: {len(targets)} configurations and levels, {len(pairs)} pairs")
+    with memory_samples(servers["page"].container) as samples:
+        figures, ratios = compare(targets, pairs)
+    memory = {str(level): peak_during(samples, figures[("page", level)]["windows"])
+              for level in LEVELS}  # fmt: skip
+    page = {str(level): {} for level in LEVELS}
+    for (name, level), measured in published(figures).items():
+        page[str(level)][name] = measured
+    return {"page": page, "memory_peak_mb": memory, "ratios": ratios}
 
 
 def measure_data(stack, network, env, database, small, data):
@@ -395,10 +454,15 @@ def measure_data(stack, network, env, database, small, data):
     large.wait()
     sql = (data / "page.sql").read_text()
     log(f"the page with {SEEDED_ENTRIES:,} and with {LARGE_ENTRIES:,} entries")
-    figures = compare({"entries_small": (small.url + "/", PROXIED),
-                       "entries_large": (large.url + "/", PROXIED)})  # fmt: skip
+    figures, ratios = compare({
+        "entries_small": (small.url + "/", PROXIED, PRIMARY, {"app": small.container,
+                                                               "db": database.container}),
+        "entries_large": (large.url + "/", PROXIED, PRIMARY, {"app": large.container,
+                                                               "db": database.container}),
+    }, [("entries_large", "entries_small")])  # fmt: skip
     return {
-        "data": figures,
+        "ratios": ratios,
+        "data": published(figures),
         "plans": {
             "entries_small": query_plan(database, USER, sql),
             "entries_large": query_plan(database, large_name, sql),
@@ -411,18 +475,26 @@ def measure_static(stack, network, mounts, data, page):
     static_url = stylesheet(page, data)
     record(page.url + static_url, GZIP, data, "static_compressed")
     record(page.url + static_url, PROXIED, data, "static_plain")
-    static = {"static_compressed": (page.url, GZIP), "static_plain": (page.url, PROXIED)}
+    static = {"static_compressed": (page, GZIP), "static_plain": (page, PROXIED)}
     for kind in ("static_compressed", "static_plain"):
         server = stack.enter_context(ceiling(network, mounts, kind))
         server.wait(static_url)
-        static[f"{kind}_ceiling"] = (server.url, PROXIED)
+        static[f"{kind}_ceiling"] = (server, PROXIED)
     nginx = stack.enter_context(nginx_server(network, data))
     nginx.wait(static_url)
-    static["static_compressed_nginx"] = (nginx.url, {"Accept-Encoding": "br, gzip"})
-    static["static_plain_nginx"] = (nginx.url, {})
+    static["static_compressed_nginx"] = (nginx, {"Accept-Encoding": "br, gzip"})
+    static["static_plain_nginx"] = (nginx, {})
     log("the stylesheet: WhiteNoise, its ceilings, nginx")
-    results = {"static": compare({name: (base + static_url, headers)
-                                  for name, (base, headers) in static.items()})}  # fmt: skip
+    pairs = [
+        (f"{kind}{served_by}", f"{kind}_ceiling")
+        for kind in ("static_compressed", "static_plain")
+        for served_by in ("", "_nginx")
+    ]
+    figures, ratios = compare({
+        name: (server.url + static_url, headers, PRIMARY, {"app": server.container})
+        for name, (server, headers) in static.items()
+    }, pairs)  # fmt: skip
+    results = {"static": published(figures), "ratios": ratios}
     headers = requests.get(page.url + static_url, headers=GZIP, timeout=10).headers
     results["static_headers"] = {
         "content_encoding": headers.get("Content-Encoding", ""),
@@ -512,9 +584,14 @@ def run(workdir):
         migrate(network, database.url())
         seed(database, USER, SEEDED_ENTRIES)
         servers = page_servers(stack, network, env, mounts, data)
-        results.update(measure_page(servers, database))
-        results.update(measure_data(stack, network, env, database, servers["page"], data))
-        results.update(measure_static(stack, network, mounts, data, servers["page"]))
+        results["ratios"] = {}
+        for measured in (
+            measure_page(servers, database),
+            measure_data(stack, network, env, database, servers["page"], data),
+            measure_static(stack, network, mounts, data, servers["page"]),
+        ):
+            results["ratios"].update(measured.pop("ratios"))
+            results.update(measured)
         stack.close()
         costs = measure_costs(network, database)
         results["profile"] = costs.pop("profile")
@@ -546,8 +623,14 @@ def main():
         sys.exit("bench: wrk is not installed (Debian: apt-get install wrk)")
     if not docker.engine_answers():
         sys.exit("bench: no Docker engine answers `docker info`")
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mysite-bench-") as workdir:
         results = run(Path(workdir))
+    results["machine"]["minutes"] = round((time.monotonic() - started) / 60)
+    # Kept whatever happens next, so `python -m bench.report` can publish it again.
+    report.OUTPUT.mkdir(parents=True, exist_ok=True)
+    (report.OUTPUT / "results.json").write_text(json.dumps({**results, "targets": []}))
+    (report.OUTPUT / "profile.txt").write_text(results["profile"])
     report.publish(results)
     log(f"results: {report.OUTPUT}")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support import docker, waiting
+from tests.support import docker, requirements, waiting
 from tests.support.environment import REPO, SITE_HOST, clean_environ, new_secret_key
 from tests.support.servers import free_port
 
@@ -31,13 +31,6 @@ ANY_MANIFEST = ", ".join(
 )
 # An arbitrary UID with no passwd entry, as Heroku runs containers.
 DYNO_USER = "54321"
-
-
-def required_tool(reason):
-    """A missing tool skips the test, or fails it under REQUIRE_DOCKER=1 (CI)."""
-    if os.environ.get("REQUIRE_DOCKER") == "1":
-        pytest.fail(f"REQUIRE_DOCKER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 # --- a real registry, and the images pushed to it -----------------------------------------
@@ -68,8 +61,7 @@ def registry(tmp_path_factory):
     """Docker's registry (Debian's docker-registry) on 127.0.0.1, storing in a temporary folder;
     stopped afterwards. The engine pushes to 127.0.0.0/8 over plain HTTP by default."""
     binary = shutil.which("docker-registry")
-    if not binary:
-        required_tool("no docker-registry to push to (Debian's package docker-registry)")
+    requirements.require(binary, "docker-registry to push to (Debian's package docker-registry)")
     workdir = tmp_path_factory.mktemp("registry")
     address = f"127.0.0.1:{free_port()}"
     config = workdir / "config.yml"
@@ -321,10 +313,7 @@ def path_with_heroku(executable, tmp_path):
 @pytest.fixture
 def real_heroku_cli():
     """The pinned Heroku CLI (.ci/run installs heroku@11.10.0 and sets HEROKU_CLI)."""
-    path = os.environ.get("HEROKU_CLI") or shutil.which("heroku")
-    if not path:
-        required_tool("no Heroku CLI: npm install --global heroku, or set HEROKU_CLI")
-    return Path(path).absolute()
+    return requirements.heroku_cli()
 
 
 def test_the_deploy_without_the_heroku_cli_says_how_to_install_it(tmp_path):

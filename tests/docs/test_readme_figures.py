@@ -1,11 +1,13 @@
 """The figures the README quotes are the ones the code uses: each is read back from its source."""
 
+import json
 import re
 import runpy
 
 from django.conf import settings
 from django.core.management import call_command
 
+from bench import report
 from mysite import env
 from mysite.management.commands.connection_budget import HEROKU_ESSENTIAL_0_LIMIT
 from tests.support.environment import REPO, production_environ
@@ -68,3 +70,16 @@ def test_the_connection_budget_arithmetic_is_the_commands(monkeypatch, capsys):
     assert re.search(rf"2 web dynos x \d+ workers x \d+ threads = {web}\b", README)
     assert f"= {total[1]} of {total[2]}" in README
     assert int(total[2]) == HEROKU_ESSENTIAL_0_LIMIT
+
+
+def test_the_benchmark_section_and_tables_are_rendered_from_the_published_results():
+    # Nothing in them is typed by hand: make bench measured results.json, and the README's
+    # section, results.md and the targets are what bench/report.py makes of it.
+    results = json.loads((report.OUTPUT / "results.json").read_text())
+    published_targets = results.pop("targets")
+    assert published_targets == [
+        {"target": target, "measured": measured, "met": met}
+        for target, measured, met, _ in report.targets(results)
+    ]
+    assert report.readme_section(results) in README
+    assert (report.OUTPUT / "results.md").read_text() == report.results_markdown(results) + "\n"
