@@ -32,9 +32,9 @@ What it does beyond gunicorn's asgi worker:
   keep an idle dyno alive for the whole graceful_timeout.
 
 It leans on parts of gunicorn and asyncio that are not documented: ASGIWorker.load_wsgi() sets
-`self.asgi`, `self.servers` holds its asyncio servers, an asyncio Server keeps its connections in
-`_clients`, and an ASGIProtocol waiting for its next request has `_awaiting_request` set and
-closes through `_keepalive_timeout()`. tests/unit/test_gunicorn_worker.py fails first when an
+`self.asgi`, asyncio's selector event loop keeps its connections' transports in `_transports`,
+and an ASGIProtocol waiting for its next request has `_awaiting_request` set and closes through
+`_keepalive_timeout()`. tests/unit/test_gunicorn_worker.py fails first when an
 upgrade changes any of them.
 """
 
@@ -45,6 +45,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
 
+from gunicorn.asgi.protocol import ASGIProtocol
 from gunicorn.workers.gasgi import ASGIWorker
 
 # The liveness probe (mysite/probes.py) has a thread of its own: it answers at once even while
@@ -72,11 +73,11 @@ class BufferingWorker(ASGIWorker):
         self.loop.call_later(STOP_KEEPALIVE_LINGER, self.close_idle_connections)
 
     def close_idle_connections(self):
-        for server in self.servers:
-            for transport in list(server._clients):
-                protocol = transport.get_protocol()
-                if protocol._awaiting_request:
-                    protocol._keepalive_timeout()
+        # uvloop keeps no such map: with it, idle connections wait out graceful_timeout.
+        for transport in list(getattr(self.loop, "_transports", {}).values()):
+            protocol = transport.get_protocol()
+            if isinstance(protocol, ASGIProtocol) and protocol._awaiting_request:
+                protocol._keepalive_timeout()
 
 
 class WsgiInThreads:
