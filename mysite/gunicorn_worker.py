@@ -27,15 +27,19 @@ What it does beyond gunicorn's asgi worker:
   holds every other thread (a frozen database holds each page for its deadline).
 - The app's response is collected in its thread and sent whole; a streaming response would be
   held until it ends (this site streams nothing).
+- A request whose client left before its answer logs status 499 (nginx's "client closed
+  request", which Heroku's router logs for it too). gunicorn's asgi protocol drops an answer sent
+  to a closed connection and logs the request as a 500 of 0 bytes, as if the app had failed: each
+  visitor closing a tab mid-page would read as a server error. gthread logs the app's status.
 - On SIGTERM, kept-alive connections that wait for a request are closed after
   STOP_KEEPALIVE_LINGER seconds, as gthread closes them; gunicorn's asgi worker would otherwise
   keep an idle dyno alive for the whole graceful_timeout.
 
 It leans on parts of gunicorn and asyncio that are not documented: ASGIWorker.load_wsgi() sets
 `self.asgi`, asyncio's selector event loop keeps its connections' transports in `_transports`,
-and an ASGIProtocol waiting for its next request has `_awaiting_request` set and closes through
-`_keepalive_timeout()`. tests/unit/test_gunicorn_worker.py fails first when an
-upgrade changes any of them.
+an ASGIProtocol waiting for its next request has `_awaiting_request` set and closes through
+`_keepalive_timeout()`, and it writes a request's access-log line in the task that ran the app.
+tests/unit/test_gunicorn_worker.py fails first when an upgrade changes any of them.
 """
 
 import asyncio
@@ -43,6 +47,7 @@ import io
 import math
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from urllib.parse import unquote_to_bytes
 
 from gunicorn.asgi.protocol import ASGIProtocol
@@ -56,9 +61,20 @@ OWN_THREAD_PATHS = frozenset({"/healthz"})
 # gthread worker waits as long): a request already on its way is served, then the connection closes.
 STOP_KEEPALIVE_LINGER = 2.0
 
+# The status of a request whose client left before its answer: nginx's, and Heroku's router's.
+CLIENT_CLOSED_REQUEST = 499
+
+# The status and headers the app answered the request with, set in the request's own task, where
+# gunicorn then writes its access-log line.
+answered = ContextVar("answered", default=None)
+
 
 class BufferingWorker(ASGIWorker):
     """gunicorn's asgi worker running a WSGI app in `threads` threads, each request read whole."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.log = DeliveredStatusLog(self.log)
 
     @classmethod
     def check_config(cls, cfg, log):
@@ -78,6 +94,22 @@ class BufferingWorker(ASGIWorker):
             protocol = transport.get_protocol()
             if isinstance(protocol, ASGIProtocol) and protocol._awaiting_request:
                 protocol._keepalive_timeout()
+
+
+class DeliveredStatusLog:
+    """gunicorn's logger, whose access log gives a request that never reached its client 499."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def __getattr__(self, name):
+        return getattr(self.log, name)
+
+    def access(self, resp, req, environ, request_time):
+        answer = answered.get()
+        if answer is not None and resp.status != answer[0]:  # the answer was dropped, unsent
+            resp.status, resp.headers = CLIENT_CLOSED_REQUEST, answer[1]  # its request id too
+        self.log.access(resp, req, environ, request_time)
 
 
 class WsgiInThreads:
@@ -100,6 +132,7 @@ class WsgiInThreads:
         if int_or_zero(headers.get("CONTENT_LENGTH")) <= self.largest_body:
             body = await self.read_body(receive)
             if body is None:
+                answered.set((CLIENT_CLOSED_REQUEST, []))
                 return  # the client went away
         environ = wsgi_environ(scope, headers, body)
         loop = asyncio.get_running_loop()
@@ -114,6 +147,7 @@ class WsgiInThreads:
         ]
         if not any(name == b"content-length" for name, _ in headers) and has_body(scope, code):
             headers.append((b"content-length", str(len(content)).encode()))  # rather than chunks
+        answered.set((code, response_headers))
         await send({"type": "http.response.start", "status": code, "headers": headers})
         await send({"type": "http.response.body", "body": content})
 

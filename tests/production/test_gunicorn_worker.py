@@ -3,8 +3,12 @@ app runs in its threads, and a stopping server lets go of idle connections."""
 
 import re
 import socket
+import sqlite3
 import time
+from contextlib import closing, contextmanager
 
+import dj_database_url
+import psycopg2
 import pytest
 import requests
 
@@ -98,6 +102,35 @@ def test_a_chunked_body_reaches_django_whole(production_server):
     )
     assert response.status_code == 403  # read, and refused for its missing CSRF token
     assert "CSRF" in response.text
+
+
+@contextmanager
+def pages_held(database_url):
+    """The guestbook table locked against readers: a page waits until the block ends."""
+    if database_url.startswith("sqlite"):
+        with closing(sqlite3.connect(dj_database_url.parse(database_url)["NAME"])) as database:
+            database.execute("BEGIN EXCLUSIVE")  # readers wait for the lock (busy timeout 5 s)
+            yield
+            database.rollback()
+    else:
+        with closing(psycopg2.connect(database_url)) as database, database:
+            database.cursor().execute("LOCK TABLE guestbook_entry IN ACCESS EXCLUSIVE MODE")
+            yield
+
+
+def test_a_request_whose_client_left_before_its_answer_logs_499_not_500(
+    production_server, production_database
+):
+    request_id = "left-early-0000000001"
+    with pages_held(production_database):
+        with socket.create_connection(("127.0.0.1", production_server.port), timeout=10) as client:
+            client.sendall(request_head("/", extra=f"X-Request-ID: {request_id}\r\n"))
+        time.sleep(0.5)  # the server sees the connection closed while the page waits
+    [access] = production_server.logged_lines(f"gunicorn.access request_id={request_id}")
+    assert " status=499 " in access, access
+    RouterClient(production_server.base_url).get("/", headers={"X-Request-ID": request_id * 2})
+    [served] = production_server.logged_lines(f"request_id={request_id * 2}")
+    assert " status=200 " in served, served  # an answer that was delivered keeps its status
 
 
 def test_a_stopping_server_closes_an_idle_kept_alive_connection_and_exits_0(server_to_stop):

@@ -82,6 +82,9 @@ def test_the_gunicorn_and_asyncio_internals_the_worker_uses_are_still_there():
     assert "self.asgi = self.app.wsgi()" in inspect.getsource(ASGIWorker.load_wsgi)
     assert "self._awaiting_request = True" in inspect.getsource(ASGIProtocol)
     assert callable(ASGIProtocol._keepalive_timeout)
+    one_request = inspect.getsource(ASGIProtocol._handle_http_request)
+    assert "await self.app(scope" in one_request  # the app runs in this task, and then
+    assert "self.log.access(resp" in one_request  # the access log is written in it too
     loop = inspect.getsource(asyncio.selector_events.BaseSelectorEventLoop.__init__)
     assert "self._transports = " in loop
 
